@@ -1,0 +1,128 @@
+"""Configuration classes. The only module that reads os.environ (ARCHITECTURE rule 6).
+
+Every value comes from an ``LMS_*`` environment variable with a default that
+works on a laptop with no server: SQLite under ``instance/``, an embedded Celery
+broker on the file system, and mail kept in the outbox.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("LMS_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"LMS_{name}")
+    return default if value in (None, "") else value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    return default if value is None else int(value)
+
+
+class Config:
+    INSTANCE_PATH = str(INSTANCE_DIR)
+    SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-secret-key-change-me")
+    SQLALCHEMY_DATABASE_URI = env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lms.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL = env("REDIS_URL")
+    MEDIA_ROOT = env("MEDIA_ROOT", str(BASE_DIR / "media"))
+    BASE_URL = env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    # Mail: with no SMTP host, messages stay in the outbox ("Journal des envois").
+    SMTP_HOST = env("SMTP_HOST")
+    SMTP_PORT = env_int("SMTP_PORT", 25)
+    SMTP_USER = env("SMTP_USER")
+    SMTP_PASSWORD = env("SMTP_PASSWORD")
+    SMTP_STARTTLS = env_bool("SMTP_STARTTLS", False)
+    SMTP_TIMEOUT = env_int("SMTP_TIMEOUT", 30)
+    MAIL_FROM = env("MAIL_FROM", "CLSM de Metz <no-reply@clsm-metz.localhost>")
+    MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
+    MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 60)
+    # A message claimed by a worker that died is retried after this lease.
+    MAIL_SENDING_LEASE_SECONDS = env_int("MAIL_SENDING_LEASE_SECONDS", 600)
+    # "celery": after commit, a task per message; "inline": delivered in-process
+    # after commit (tests, CLI); "none": left for the periodic scan.
+    OUTBOX_DISPATCH = env("OUTBOX_DISPATCH", "celery")
+
+    SELF_REGISTRATION = env_bool("SELF_REGISTRATION", True)
+    PASSWORD_RESET_TTL = timedelta(hours=1)
+    INVITATION_TTL = timedelta(days=7)
+    API_TOKEN_TTL = timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 24))
+    PASSWORD_MIN_LENGTH = 10
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+    TIMEZONE = "Europe/Paris"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session, which already expires
+    MAX_CONTENT_LENGTH = env_int("MAX_REQUEST_MB", 16) * 1024 * 1024
+
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = env("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
+
+    CELERY_BROKER_URL = env("REDIS_URL") or "filesystem://"
+    BEAT_SCHEDULE_FILE = env("BEAT_SCHEDULE_FILE", str(INSTANCE_DIR / "celerybeat-schedule"))
+    RUN_DUE_INTERVAL_SECONDS = env_int("RUN_DUE_INTERVAL_SECONDS", 60)
+
+    # Legal and accessibility mentions shown in the footer and statement page.
+    ACCESSIBILITY_STATUS = env("ACCESSIBILITY_STATUS", "non conforme")
+    PUBLISHER_NAME = env("PUBLISHER_NAME", "Centre hospitalier de Jury — Conseil local de santé mentale de Metz")
+    CONTACT_EMAIL = env("CONTACT_EMAIL", "clsm@clsm-metz.localhost")
+    DPO_EMAIL = env("DPO_EMAIL", "dpo@clsm-metz.localhost")
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    REMEMBER_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    PREFERRED_URL_SCHEME = "https"
+    HSTS = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("LMS_TEST_DATABASE_URL") or "sqlite://"
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    CELERY_BROKER_URL = "memory://"
+    OUTBOX_DISPATCH = "inline"
+    SMTP_HOST = None
+    BASE_URL = "http://localhost"
+    SERVER_NAME = None
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    return CONFIGS[env("ENV", "development")]

@@ -1,0 +1,97 @@
+"""lms: online mental-health awareness training for local mental-health councils."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type | None = None, **overrides) -> Flask:
+    from config import config_from_env
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.from_object(config or config_from_env())
+    app.config.update(overrides)
+    Path(app.config["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    from lms.core.celery import celery_init_app
+
+    celery_init_app(app)
+
+    from lms.core import models_registry  # noqa: F401  (every model imported for Alembic)
+    from lms.core.errors import register_error_handlers
+    from lms.core.security import register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+
+    from lms.api import bp as api_bp
+    from lms.auth import bp as auth_bp
+    from lms.messages import bp as messages_bp
+    from lms.pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(messages_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)
+
+    from lms.cli import register_cli
+
+    register_cli(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from lms.auth.models import User
+
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None
+
+    @app.context_processor
+    def inject_globals():
+        return {"config_public": {
+            "accessibility_status": app.config["ACCESSIBILITY_STATUS"],
+            "publisher": app.config["PUBLISHER_NAME"],
+            "contact_email": app.config["CONTACT_EMAIL"],
+            "dpo_email": app.config["DPO_EMAIL"],
+            "self_registration": app.config["SELF_REGISTRATION"],
+        }, "current_locale": select_locale()}
+
+    @app.teardown_appcontext
+    def remove_session(exc):
+        db.session.remove()
+
+    return app
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale") if request else None
+    if chosen in languages:
+        return chosen
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

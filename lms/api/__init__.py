@@ -1,0 +1,6 @@
+"""The JSON API of shared/API.md, over the same services as the HTML pages."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from lms.api import accounts, common, openapi  # noqa: E402,F401

@@ -1,0 +1,125 @@
+"""Accounts: register, tokens, profiles, CSV import, GDPR export and erasure."""
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from flask_babel import gettext as _
+
+from lms.api import bp
+from lms.api.common import authenticated, bool_field, caller, json_body, text_field
+from lms.auth import services
+from lms.auth.models import User
+from lms.auth.permissions import require_manage_users, require_view_user
+from lms.core.clock import isoformat
+from lms.core.db import commit
+from lms.core.errors import BadRequest, Unauthorized, UnsupportedMediaType
+from lms.extensions import limiter
+
+
+def profile(user: User) -> dict:
+    return {
+        "id": user.id, "email": user.email, "full_name": user.full_name, "role": user.role,
+        "audience": user.audience, "organisation": user.organisation_name,
+    }
+
+
+@bp.post("/auth/register")
+def register():
+    body = json_body()
+    user = services.register(
+        email=text_field(body, "email", required=True, max_length=320),
+        password=text_field(body, "password", required=True, max_length=256),
+        full_name=text_field(body, "full_name", required=True, max_length=200),
+        audience=text_field(body, "audience", max_length=30),
+        organisation=text_field(body, "organisation", max_length=200),
+        audience_consent=bool_field(body, "audience_consent"),
+    )
+    commit()
+    return jsonify({"id": user.id, "email": user.email, "role": user.role}), 201
+
+
+@bp.post("/auth/token")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def issue_token():
+    body = json_body()
+    user = services.authenticate(text_field(body, "email", required=True, max_length=320),
+                                 text_field(body, "password", required=True, max_length=256))
+    if user is None:
+        raise Unauthorized(_("Adresse électronique ou mot de passe incorrect."), code="invalid_credentials")
+    raw, expires_at = services.issue_api_token(user)
+    commit()
+    return jsonify({"token": raw, "expires_at": isoformat(expires_at)})
+
+
+@bp.get("/me")
+@authenticated
+def me():
+    return jsonify(profile(caller()))
+
+
+@bp.post("/users")
+@authenticated
+def create_user():
+    require_manage_users(caller())
+    body = json_body()
+    user = services.create_user(
+        caller(),
+        email=text_field(body, "email", required=True, max_length=320),
+        full_name=text_field(body, "full_name", required=True, max_length=200),
+        role=text_field(body, "role", required=True, max_length=20),
+        audience=text_field(body, "audience", max_length=30),
+        organisation=text_field(body, "organisation", max_length=200),
+        password=text_field(body, "password", max_length=256),
+    )
+    commit()
+    return jsonify(profile(user)), 201
+
+
+@bp.post("/users/import")
+@authenticated
+def import_users():
+    require_manage_users(caller())
+    if request.mimetype not in ("text/csv", "text/plain"):
+        raise UnsupportedMediaType(_("Corps CSV attendu (Content-Type: text/csv)."))
+    try:
+        text = services.decode_csv(request.get_data())
+    except UnicodeDecodeError:
+        raise BadRequest(_("Le fichier n'est pas un texte lisible (UTF-8 attendu)."), code="malformed_csv")
+    result = services.import_users_csv(caller(), text)
+    commit()
+    return jsonify(result.as_dict())
+
+
+@bp.get("/users/<int:user_id>")
+@authenticated
+def get_user(user_id: int):
+    user = services.get_user(user_id)
+    require_view_user(caller(), user)
+    return jsonify(profile(user))
+
+
+@bp.get("/users/<int:user_id>/progress")
+@authenticated
+def user_progress(user_id: int):
+    user = services.get_user(user_id)
+    require_view_user(caller(), user)
+    return jsonify({"items": services.course_progress(user), "next": None})
+
+
+@bp.get("/me/progress")
+@authenticated
+def my_progress():
+    return jsonify({"items": services.course_progress(caller()), "next": None})
+
+
+@bp.get("/me/export")
+@authenticated
+def export_me():
+    return jsonify(services.export_user_data(caller()))
+
+
+@bp.delete("/me")
+@authenticated
+def erase_me():
+    services.erase_user(caller())
+    commit()
+    return "", 204

@@ -1,0 +1,92 @@
+"""Authentication and body parsing for the JSON API.
+
+A bearer token (``Authorization: Bearer ...``) works everywhere; the browser's
+session cookie works on GET only (browser writes go through the HTML forms and
+their CSRF tokens).
+"""
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from flask import g, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.api import bp
+from lms.core.errors import BadRequest, Invalid, Unauthorized, UnsupportedMediaType
+
+MAX_LIMIT = 200
+
+
+@bp.before_request
+def resolve_api_user():
+    from lms.auth.services import user_for_api_token
+
+    g.api_user = None
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _sep, raw = header.partition(" ")
+        if scheme.lower() != "bearer" or not raw.strip():
+            raise Unauthorized(_("En-tête Authorization invalide : « Bearer <jeton> » attendu."), code="invalid_token")
+        user = user_for_api_token(raw.strip())
+        if user is None:
+            raise Unauthorized(_("Jeton invalide ou expiré."), code="invalid_token")
+        g.api_user = user
+    elif request.method in ("GET", "HEAD") and current_user.is_authenticated:
+        g.api_user = current_user._get_current_object()
+
+
+def authenticated(view):
+    """401 unless the caller is identified (token, or session cookie on GET)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if g.get("api_user") is None:
+            raise Unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def caller():
+    return g.api_user
+
+
+def json_body() -> dict:
+    if not request.mimetype == "application/json":
+        raise UnsupportedMediaType(_("Corps JSON attendu (Content-Type: application/json)."))
+    try:
+        body = json.loads(request.get_data(cache=True) or b"")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest(_("Le corps n'est pas du JSON valide."), code="malformed_json")
+    if not isinstance(body, dict):
+        raise BadRequest(_("Un objet JSON est attendu."), code="malformed_json")
+    return body
+
+
+def text_field(body: dict, name: str, *, required: bool = False, max_length: int = 500) -> str | None:
+    value = body.get(name)
+    if value is None or value == "":
+        if required:
+            raise Invalid(fields={name: _("Ce champ est obligatoire.")})
+        return None
+    if not isinstance(value, str):
+        raise Invalid(fields={name: _("Une chaîne de caractères est attendue.")})
+    if len(value) > max_length:
+        raise Invalid(fields={name: _("%(n)d caractères au plus.", n=max_length)})
+    return value
+
+
+def bool_field(body: dict, name: str, default: bool = False) -> bool:
+    value = body.get(name, default)
+    if not isinstance(value, bool):
+        raise Invalid(fields={name: _("Un booléen est attendu.")})
+    return value
+
+
+def limit_arg(default: int = 50) -> int:
+    raw = request.args.get("limit", str(default))
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise Invalid(fields={"limit": _("Un entier entre 1 et %(n)d est attendu.", n=MAX_LIMIT)})
+    return int(raw)

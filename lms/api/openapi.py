@@ -1,0 +1,144 @@
+"""OpenAPI 3.1 description of the API, served at /api/v1/openapi.json.
+
+A test checks that every /api/v1 route of the app is described here and that
+nothing described is missing from the app.
+"""
+from __future__ import annotations
+
+from flask import jsonify
+
+from lms.api import bp
+
+PREFIX = "/api/v1"
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {code: {"$ref": f"#/components/responses/E{code}"} for code in (400, 401, 403, 404, 409, 413, 415, 422, 429)}
+
+
+def _errors(*codes: int) -> dict:
+    return {str(code): ERRORS[code] for code in codes}
+
+
+def _body(schema: dict, media: str = "application/json") -> dict:
+    return {"required": True, "content": {media: {"schema": schema}}}
+
+
+USER_ID = {"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+BEARER = [{"bearer": []}]
+
+SCHEMAS = {
+    "Error": {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["code", "message", "fields"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+    },
+    "Profile": {
+        "type": "object", "required": ["id", "email", "full_name", "role", "audience", "organisation"],
+        "properties": {
+            "id": {"type": "integer"}, "email": {"type": "string"}, "full_name": {"type": "string"},
+            "role": {"enum": ["learner", "trainer", "coordinator"]},
+            "audience": {"enum": ["professional", "elected_official", "mdph_agent", "user_or_carer", "other", None]},
+            "organisation": {"type": ["string", "null"]},
+        },
+    },
+    "Register": {
+        "type": "object", "required": ["email", "password", "full_name"],
+        "properties": {
+            "email": {"type": "string", "format": "email"}, "password": {"type": "string", "minLength": 10},
+            "full_name": {"type": "string"}, "organisation": {"type": ["string", "null"]},
+            "audience": {"enum": ["professional", "elected_official", "mdph_agent", "user_or_carer", "other", None]},
+            "audience_consent": {"type": "boolean", "description": "required with audience user_or_carer"},
+        },
+    },
+    "NewUser": {
+        "type": "object", "required": ["email", "full_name", "role"],
+        "properties": {
+            "email": {"type": "string", "format": "email"}, "full_name": {"type": "string"},
+            "role": {"enum": ["learner", "trainer", "coordinator"]},
+            "audience": {"enum": ["professional", "elected_official", "mdph_agent", "other", None]},
+            "organisation": {"type": ["string", "null"]}, "password": {"type": ["string", "null"]},
+        },
+    },
+    "Progress": {
+        "type": "object", "required": ["items", "next"],
+        "properties": {"next": {"type": ["string", "null"]}, "items": {"type": "array", "items": {
+            "type": "object", "properties": {
+                "course_id": {"type": "integer"}, "started_at": {"type": ["string", "null"]},
+                "completed_at": {"type": ["string", "null"]}, "completed_items": {"type": "integer"},
+                "required_items": {"type": "integer"}}}}},
+    },
+}
+
+PATHS = {
+    "/auth/register": {"post": {
+        "summary": "Self-registration of a learner", "security": [], "requestBody": _body(_ref("Register")),
+        "responses": {"201": _json({"type": "object", "required": ["id", "email", "role"], "properties": {
+            "id": {"type": "integer"}, "email": {"type": "string"}, "role": {"const": "learner"}}}, "Created"),
+            **_errors(400, 403, 409, 415, 422)}}},
+    "/auth/token": {"post": {
+        "summary": "Exchange credentials for a bearer token", "security": [],
+        "requestBody": _body({"type": "object", "required": ["email", "password"], "properties": {
+            "email": {"type": "string"}, "password": {"type": "string"}}}),
+        "responses": {"200": _json({"type": "object", "required": ["token", "expires_at"], "properties": {
+            "token": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}}),
+            **_errors(400, 401, 415, 422, 429)}}},
+    "/me": {
+        "get": {"summary": "The caller's profile", "responses": {"200": _json(_ref("Profile")), **_errors(401)}},
+        "delete": {"summary": "Erase the caller's personal data (GDPR)", "responses": {
+            "204": {"description": "Erased"}, **_errors(401)}},
+    },
+    "/me/export": {"get": {"summary": "Everything held about the caller (GDPR)", "responses": {
+        "200": _json({"type": "object", "required": ["profile"]}), **_errors(401)}}},
+    "/me/progress": {"get": {"summary": "The caller's progress per course", "responses": {
+        "200": _json(_ref("Progress")), **_errors(401)}}},
+    "/users": {"post": {
+        "summary": "Create an account (coordinator); without password an invitation is emailed",
+        "requestBody": _body(_ref("NewUser")),
+        "responses": {"201": _json(_ref("Profile"), "Created"), **_errors(400, 401, 403, 409, 415, 422)}}},
+    "/users/import": {"post": {
+        "summary": "Import learners from CSV (email,full_name,audience,organisation)",
+        "requestBody": _body({"type": "string"}, "text/csv"),
+        "responses": {"200": _json({"type": "object", "required": ["created", "updated", "errors"], "properties": {
+            "created": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"},
+            "errors": {"type": "array", "items": {"type": "object", "properties": {
+                "line": {"type": "integer"}, "message": {"type": "string"}}}}}}),
+            **_errors(400, 401, 403, 413, 415, 422)}}},
+    "/users/{user_id}": {"get": {
+        "summary": "A profile (coordinator, or the person)", "parameters": [USER_ID],
+        "responses": {"200": _json(_ref("Profile")), **_errors(401, 403, 404)}}},
+    "/users/{user_id}/progress": {"get": {
+        "summary": "A person's progress (coordinator, or the person)", "parameters": [USER_ID],
+        "responses": {"200": _json(_ref("Progress")), **_errors(401, 403, 404)}}},
+    "/openapi.json": {"get": {"summary": "This description", "security": [], "responses": {
+        "200": _json({"type": "object"})}}},
+}
+
+
+def build_spec() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "lms API", "version": "1.0.0",
+                 "description": "JSON API of the CLSM mental-health awareness platform (shared/API.md)."},
+        "servers": [{"url": "/"}],
+        "security": BEARER,
+        "paths": {PREFIX + path: item for path, item in PATHS.items()},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {f"E{code}": _json(_ref("Error"), "Error") for code in (400, 401, 403, 404, 409, 413, 415, 422, 429)},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(build_spec())

@@ -1,0 +1,54 @@
+"""The unit of work: services add and flush, the request or task commits once.
+
+Outbox rows written during the transaction are dispatched only after the
+commit succeeds, so a rolled-back request never sends anything.
+"""
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from lms.extensions import db
+
+OUTBOX_KEY = "lms_outbox_new"
+
+
+def commit() -> None:
+    new_ids = list(db.session.info.get(OUTBOX_KEY, ()))
+    db.session.commit()
+    db.session.info.pop(OUTBOX_KEY, None)
+    if new_ids:
+        from lms.core.outbox import dispatch
+
+        dispatch(new_ids)
+
+
+def rollback() -> None:
+    db.session.rollback()
+    db.session.info.pop(OUTBOX_KEY, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_outbox_on_rollback(session: Session) -> None:
+    session.info.pop(OUTBOX_KEY, None)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """SQLite: WAL so the web process and the worker can work side by side,
+    foreign keys on, and SQLAlchemy (not pysqlite) in charge of BEGIN so that
+    SAVEPOINTs and transactions behave as on PostgreSQL."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")

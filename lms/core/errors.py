@@ -1,0 +1,147 @@
+"""Domain errors, mapped once to JSON (under /api/) and to French HTML pages."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, fields: dict | None = None):
+        super().__init__(message or self.code)
+        self.message = message or self.default_message()
+        if code:
+            self.code = code
+        self.fields = fields or {}
+
+    def default_message(self) -> str:
+        return _("La requête est invalide.")
+
+
+class BadRequest(DomainError):
+    status, code = 400, "malformed"
+
+
+class Unauthorized(DomainError):
+    status, code = 401, "unauthorized"
+
+    def default_message(self):
+        return _("Authentification requise.")
+
+
+class Forbidden(DomainError):
+    status, code = 403, "forbidden"
+
+    def default_message(self):
+        return _("Vous n'avez pas accès à cette ressource.")
+
+
+class NotFound(DomainError):
+    status, code = 404, "not_found"
+
+    def default_message(self):
+        return _("Cette ressource n'existe pas.")
+
+
+class Conflict(DomainError):
+    status, code = 409, "conflict"
+
+    def default_message(self):
+        return _("Cette action est en conflit avec l'état actuel.")
+
+
+class Invalid(DomainError):
+    status, code = 422, "invalid"
+
+    def default_message(self):
+        return _("Certaines valeurs sont invalides.")
+
+
+class UnsupportedMediaType(DomainError):
+    status, code = 415, "unsupported_media_type"
+
+    def default_message(self):
+        return _("Type de contenu non pris en charge.")
+
+
+# Codes and French messages for HTTP errors raised by Flask/Werkzeug itself.
+HTTP_CODES = {
+    400: "malformed",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "internal_error",
+}
+
+
+def http_message(status: int) -> str:
+    return {
+        400: _("La requête est mal formée."),
+        401: _("Authentification requise."),
+        403: _("Vous n'avez pas accès à cette page."),
+        404: _("Cette page n'existe pas."),
+        405: _("Cette méthode n'est pas permise ici."),
+        413: _("Le contenu envoyé est trop volumineux."),
+        415: _("Type de contenu non pris en charge."),
+        429: _("Trop de tentatives. Patientez une minute avant de réessayer."),
+        500: _("Une erreur interne est survenue. L'équipe a été prévenue."),
+    }.get(status, _("Une erreur est survenue."))
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
+        and request.accept_mimetypes["application/json"] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    from lms.core.db import rollback
+
+    rollback()
+    if wants_json():
+        body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+        return make_response(jsonify(body), status)
+    html = render_template("errors/error.html", status=status, message=message, fields=fields or {})
+    return make_response(html, status)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def handle_domain_error(exc: DomainError):
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(exc: CSRFError):
+        return error_response(
+            400, "csrf_failed",
+            _("Le formulaire a expiré ou n'est pas valide. Rechargez la page et recommencez."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def handle_http(exc: HTTPException):
+        status = exc.code or 500
+        response = error_response(status, HTTP_CODES.get(status, "http_error"), http_message(status))
+        for name in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if exc.get_headers() and (value := dict(exc.get_headers()).get(name)):
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "internal_error", http_message(500))

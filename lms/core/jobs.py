@@ -1,0 +1,45 @@
+"""The periodic scan: what is due, found in the database (never long broker countdowns).
+
+Domains register their scans with ``@due_job``; the beat schedule runs
+``run_due`` every minute through one task, and ``flask jobs run-due`` runs it
+once, now, delivering the mail it made before returning.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from flask import current_app
+
+from lms.core import outbox
+from lms.core.db import commit
+
+log = logging.getLogger(__name__)
+
+_JOBS: list[Callable[[], int]] = []
+
+
+def due_job(fn: Callable[[], int]) -> Callable[[], int]:
+    """Register a scan. It returns how many things it did, adds and flushes, never commits."""
+    _JOBS.append(fn)
+    return fn
+
+
+def run_due(*, deliver_now: bool) -> dict[str, int]:
+    """Run every registered scan, then hand due mail on. Returns counts for the log."""
+    report: dict[str, int] = {}
+    for job in _JOBS:
+        report[job.__name__] = job()
+        commit()
+    report["released_claims"] = outbox.release_stale_claims()
+    commit()
+    due = outbox.due_message_ids()
+    report["mail_due"] = len(due)
+    if due and current_app.config["SMTP_HOST"]:
+        if deliver_now:
+            from lms.core.mail import deliver
+
+            report["mail_sent"] = sum(deliver(message_id) == outbox.SENT for message_id in due)
+        else:
+            outbox.dispatch(due)
+    return report

@@ -1,0 +1,3 @@
+"""Imports every model module so metadata is complete (Alembic autogenerate, tests)."""
+from lms.auth import models as auth_models  # noqa: F401
+from lms.core import outbox  # noqa: F401

@@ -1,0 +1,168 @@
+"""Durable outgoing messages, written in the caller's transaction.
+
+A message is a row with a unique ``dedupe_key``: enqueueing the same key twice
+yields the first row. After the commit (see core.db.commit) each new row is
+handed to the worker; if the broker is down the row simply waits for the
+periodic scan (core.jobs), so nothing is lost.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+from sqlalchemy import JSON, DateTime, Integer, String, Text, func, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.core.clock import utcnow
+from lms.core.db import OUTBOX_KEY
+from lms.extensions import db
+
+log = logging.getLogger(__name__)
+
+PENDING, SENDING, SENT, FAILED, SUPPRESSED = "pending", "sending", "sent", "failed", "suppressed"
+STATUSES = (PENDING, SENDING, SENT, FAILED, SUPPRESSED)
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    recipient: Mapped[str] = mapped_column(String(320), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MailSuppression(db.Model):
+    """Addresses that answered a permanent failure (5xx): nothing more is sent."""
+
+    __tablename__ = "mail_suppressions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def enqueue_email(
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict,
+    dedupe_key: str,
+    category: str,
+    headers: dict | None = None,
+) -> OutboxMessage:
+    """Write an email into the outbox in the current transaction.
+
+    ``template`` names ``templates/emails/<template>.txt`` and ``.html``.
+    """
+    existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+    if existing is not None:
+        return existing
+    context = {"base_url": current_app.config["BASE_URL"], **context}
+    suppressed = db.session.scalar(select(MailSuppression.id).where(MailSuppression.email == to.lower()))
+    domain = current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].strip(">").strip() or "lms.localhost"
+    message = OutboxMessage(
+        dedupe_key=dedupe_key,
+        category=category,
+        recipient=to,
+        subject=subject,
+        body_text=render_template(f"emails/{template}.txt", **context),
+        body_html=render_template(f"emails/{template}.html", **context),
+        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+        message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        status=SUPPRESSED if suppressed else PENDING,
+        last_error="Adresse supprimée après un échec permanent." if suppressed else None,
+    )
+    db.session.add(message)
+    db.session.flush()
+    if not suppressed:
+        db.session.info.setdefault(OUTBOX_KEY, []).append(message.id)
+    return message
+
+
+def dispatch(ids: list[int]) -> None:
+    """Called after commit: hand the new messages to whoever delivers them."""
+    config = current_app.config
+    if not config["SMTP_HOST"]:
+        return  # kept in the outbox, readable in the "Journal des envois"
+    mode = config["OUTBOX_DISPATCH"]
+    if mode == "inline":
+        from lms.core.mail import deliver
+
+        for message_id in ids:
+            deliver(message_id)
+    elif mode == "celery":
+        celery = current_app.extensions["celery"]
+        try:
+            for message_id in ids:
+                celery.send_task("worker.tasks.mail.send_email", args=[message_id])
+        except Exception:  # broker down: the periodic scan will pick the rows up
+            log.warning("Broker unavailable; %d message(s) left for the periodic scan", len(ids), exc_info=True)
+
+
+def release_stale_claims() -> int:
+    """Messages claimed by a worker that died before recording the outcome go back to pending."""
+    lease = timedelta(seconds=current_app.config["MAIL_SENDING_LEASE_SECONDS"])
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < utcnow() - lease)
+        .values(status=PENDING, claimed_at=None)
+    )
+    return result.rowcount or 0
+
+
+def due_message_ids(limit: int = 500) -> list[int]:
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def status_counts() -> dict[str, int]:
+    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    return {status: count for status, count in rows}
+
+
+def search_messages(query: str | None = None, status: str | None = None):
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status in STATUSES:
+        stmt = stmt.where(OutboxMessage.status == status)
+    if query:
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(OutboxMessage.recipient).like(like), func.lower(OutboxMessage.subject).like(like)))
+    return stmt
+
+
+def forget_recipient(email: str) -> None:
+    """GDPR erasure: messages to this address lose their content; unsent ones are dropped."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.recipient == email, OutboxMessage.status.in_([PENDING, SUPPRESSED, FAILED]))
+        .values(status=FAILED, last_error="Effacé à la demande de la personne (RGPD).")
+    )
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.recipient == email)
+        .values(recipient="effacé", subject="(effacé)", body_text="", body_html=None, headers={})
+    )

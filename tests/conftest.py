@@ -1,0 +1,184 @@
+"""Shared fixtures: the app on a migrated database, a transaction per test, a real SMTP server.
+
+Database: ``LMS_TEST_DATABASE_URL`` (PostgreSQL in CI) or a SQLite file in a
+temporary folder. The schema is made by the Alembic migrations, as in production.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from config import TestConfig
+from lms import create_app
+from lms.core.outbox import OutboxMessage
+from lms.extensions import db, limiter
+from tests import factories
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def reset_schema(app) -> None:
+    """Drop whatever a previous run left, then build the schema with the migrations."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        with db.engine.begin() as conn:
+            db.metadata.drop_all(conn)
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade()
+        db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("LMS_TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=database_url,
+        INSTANCE_PATH=str(tmp_path_factory.mktemp("instance")),
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+        ARGON2_PROFILE="fast",
+    )
+    reset_schema(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app):
+    """Every test runs inside a transaction rolled back at the end; commits become savepoints."""
+    if request.node.get_closest_marker("no_transaction"):
+        yield
+        return
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        limiter.reset()
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make():
+    """Factories: make.user(role=...), make.coordinator(), ..."""
+    return factories
+
+
+def csrf_token(client, path: str = "/connexion") -> str:
+    page = client.get(path)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_form(client, path: str, data: dict | None = None, *, token_from: str | None = None, **kwargs):
+    """Submit an HTML form as a browser would: with the CSRF token of the page."""
+    data = dict(data or {})
+    data["csrf_token"] = csrf_token(client, token_from or path)
+    return client.post(path, data=data, **kwargs)
+
+
+def login_as(client, user, password: str = factories.PASSWORD):
+    response = post_form(client, "/connexion", {"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+def api_headers(app, user, password: str = factories.PASSWORD) -> dict:
+    client = app.test_client()
+    response = client.post("/api/v1/auth/token", json={"email": user.email, "password": password})
+    assert response.status_code == 200, response.json
+    return {"Authorization": f"Bearer {response.json['token']}"}
+
+
+# -- mail ----------------------------------------------------------------------
+
+class Mailbox:
+    """What a real SMTP server on 127.0.0.1 received. Tests take what they expect with pop()."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def pop(self, to: str | None = None) -> EmailMessage:
+        with self.lock:
+            for index, message in enumerate(self.messages):
+                if to is None or message["To"] == to:
+                    return self.messages.pop(index)
+        raise AssertionError(f"no email to {to!r}; received: {[m['To'] for m in self.messages]}")
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server; the app delivers to it. Unexpected (not popped) mail fails the test."""
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    saved = app.config["SMTP_HOST"], app.config["SMTP_PORT"]
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+    try:
+        yield mailbox
+    finally:
+        app.config["SMTP_HOST"], app.config["SMTP_PORT"] = saved
+        controller.stop()
+    assert not mailbox.messages, f"unexpected email(s): {[(m['To'], m['Subject']) for m in mailbox.messages]}"
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_email(request, app):
+    """A test that did not ask for ``smtp`` or ``outbox`` must not write any email."""
+    if {"smtp", "outbox"} & set(request.fixturenames) or request.node.get_closest_marker("no_transaction"):
+        yield
+        return
+    yield
+    with app.app_context():
+        leaked = db.session.scalars(select(OutboxMessage)).all()
+        assert not leaked, f"unexpected email(s) in the outbox: {[(m.recipient, m.subject) for m in leaked]}"
+
+
+@pytest.fixture
+def outbox(app):
+    """Read the outbox rows written by the test (mail kept, no SMTP server)."""
+
+    def rows(**filters):
+        stmt = select(OutboxMessage).filter_by(**filters).order_by(OutboxMessage.id)
+        return db.session.scalars(stmt).all()
+
+    return rows

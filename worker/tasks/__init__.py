@@ -1,0 +1,1 @@
+"""Thin tasks: ids in, one service call, commit."""
