@@ -15,6 +15,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
+from flask_sqlalchemy.session import Session as FlaskSession
 
 from config import TestConfig
 from lms import create_app
@@ -29,6 +30,13 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class ConnectionBoundSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks the engine itself; in a test it must use the test's connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
 
 
 def reset_schema(app) -> None:
@@ -71,7 +79,9 @@ def _transaction(request, app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": ConnectionBoundSession}
+        )
         limiter.reset()
         try:
             yield
