@@ -13,6 +13,8 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from flask_sqlalchemy.session import Session as FlaskSession
@@ -93,8 +95,20 @@ def _transaction(request, app):
             connection.close()
 
 
+class FreshGlobalsClient(FlaskClient):
+    """Each test holds an app context (for its transaction); requests then reuse it,
+    so ``g`` (CSRF token, Flask-Login's cached user) is cleared before each request
+    as it would be on a real server."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshGlobalsClient
     return app.test_client()
 
 
@@ -125,7 +139,7 @@ def login_as(client, user, password: str = factories.PASSWORD):
 
 
 def api_headers(app, user, password: str = factories.PASSWORD) -> dict:
-    client = app.test_client()
+    client = FreshGlobalsClient(app, app.response_class, use_cookies=False)
     response = client.post("/api/v1/auth/token", json={"email": user.email, "password": password})
     assert response.status_code == 200, response.json
     return {"Authorization": f"Bearer {response.json['token']}"}

@@ -1,0 +1,225 @@
+"""Accounts through the HTML pages, as a person uses them."""
+import re
+
+from sqlalchemy import select
+
+from lms.auth.models import EmailToken, User
+from lms.extensions import db
+from tests.conftest import csrf_token, login_as, post_form
+from tests.factories import PASSWORD
+
+
+def register_data(**overrides):
+    data = {"full_name": "Jeanne Dupont", "email": "Jeanne.Dupont@Example.org", "organisation": "CCAS de Metz",
+            "audience": "professional", "password": "un mot de passe long", "password_confirm": "un mot de passe long"}
+    data.update(overrides)
+    return data
+
+
+def test_register_creates_a_learner_and_signs_in(client):
+    response = post_form(client, "/inscription", register_data())
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "jeanne.dupont@example.org"))
+    assert user.role == "learner" and user.organisation_name == "CCAS de Metz"
+    assert user.password_hash.startswith("$argon2id$")
+    assert "Bonjour Jeanne Dupont" in client.get("/").get_data(as_text=True)
+
+
+def test_register_refuses_a_taken_email_whatever_its_case(client, make):
+    make.learner(email="deja@example.org")
+    response = post_form(client, "/inscription", register_data(email="DEJA@example.org"))
+    assert response.status_code == 422
+    assert "Un compte existe déjà avec cette adresse." in response.get_data(as_text=True)
+
+
+def test_health_revealing_audience_needs_explicit_consent(client):
+    response = post_form(client, "/inscription", register_data(audience="user_or_carer"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "révèle une information de santé" in html
+    assert 'aria-describedby="audience_consent-hint audience_consent-error"' in html
+    assert db.session.scalar(select(User).where(User.email == "jeanne.dupont@example.org")) is None
+
+    response = post_form(client, "/inscription", register_data(audience="user_or_carer", audience_consent="y"))
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "jeanne.dupont@example.org"))
+    assert user.audience == "user_or_carer" and user.audience_consent_at is not None
+
+
+def test_prefer_not_to_say_stores_no_audience(client):
+    post_form(client, "/inscription", register_data(audience=""))
+    assert db.session.scalar(select(User.audience).where(User.email == "jeanne.dupont@example.org")) is None
+
+
+def test_registration_can_be_switched_off(app, client):
+    app.config["SELF_REGISTRATION"] = False
+    try:
+        assert client.get("/inscription").status_code == 404
+        assert "Créer un compte" not in client.get("/connexion").get_data(as_text=True)
+    finally:
+        app.config["SELF_REGISTRATION"] = True
+
+
+def test_form_without_csrf_token_is_refused(client):
+    response = client.post("/connexion", data={"email": "a@example.org", "password": "x"})
+    assert response.status_code == 400
+    assert "Le formulaire a expiré" in response.get_data(as_text=True)
+
+
+def test_wrong_password_says_so_in_french(client, make):
+    learner = make.learner()
+    response = post_form(client, "/connexion", {"email": learner.email, "password": "pas le bon"})
+    assert response.status_code == 422
+    assert "Adresse électronique ou mot de passe incorrect." in response.get_data(as_text=True)
+
+
+def test_login_is_rate_limited_with_a_clear_message(client, make):
+    learner = make.learner()
+    token = csrf_token(client)
+    statuses = [client.post("/connexion", data={"email": learner.email, "password": "faux", "csrf_token": token}).status_code
+                for _ in range(11)]
+    assert statuses[:10] == [422] * 10 and statuses[10] == 429
+    response = client.post("/connexion", data={"email": learner.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.get_data(as_text=True)
+
+
+def test_login_redirects_only_to_local_pages(client, make):
+    learner = make.learner()
+    token = csrf_token(client)
+    response = client.post("/connexion?next=https://evil.example/", data={"email": learner.email, "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/"
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/compte")})
+    token = csrf_token(client)
+    response = client.post("/connexion?next=/compte", data={"email": learner.email, "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/compte"
+
+
+def test_logout_needs_post_and_ends_the_session(client, make):
+    login_as(client, make.learner())
+    assert client.get("/deconnexion").status_code == 405
+    response = post_form(client, "/deconnexion", token_from="/compte")
+    assert response.status_code == 302
+    assert client.get("/compte").status_code == 302  # back to sign-in
+
+
+def test_forgotten_password_link_is_single_use_and_expires(client, make, smtp):
+    learner = make.learner(email="oubli@example.org")
+    response = post_form(client, "/mot-de-passe-oublie", {"email": "OUBLI@example.org"})
+    assert response.status_code == 302
+    mail = smtp.pop("oubli@example.org")
+    link = re.search(r"http://localhost(/mot-de-passe/\S+)", mail.get_body(("plain",)).get_content()).group(1)
+    assert mail["Auto-Submitted"] == "auto-generated"
+
+    response = post_form(client, link, {"password": "nouveau mot de passe", "password_confirm": "nouveau mot de passe"})
+    assert response.status_code == 302
+    again = client.get(link)
+    assert again.status_code == 404 and "n'est plus valable" in again.get_data(as_text=True)
+    post_form(client, "/deconnexion", token_from="/compte")
+    login_as(client, learner, "nouveau mot de passe")
+
+
+def test_forgotten_password_for_unknown_address_says_the_same_and_sends_nothing(client, smtp):
+    response = post_form(client, "/mot-de-passe-oublie", {"email": "personne@example.org"}, follow_redirects=True)
+    assert "Si un compte existe pour cette adresse" in response.get_data(as_text=True)
+
+
+def test_expired_reset_link_is_refused(client, make, smtp):
+    from datetime import timedelta
+
+    make.learner(email="tard@example.org")
+    post_form(client, "/mot-de-passe-oublie", {"email": "tard@example.org"})
+    mail = smtp.pop("tard@example.org")
+    link = re.search(r"http://localhost(/mot-de-passe/\S+)", mail.get_content() if not mail.is_multipart() else mail.get_body(("plain",)).get_content()).group(1)
+    token = db.session.scalar(select(EmailToken))
+    token.expires_at = token.created_at + timedelta(hours=1) - timedelta(hours=2)
+    db.session.commit()
+    assert client.get(link).status_code == 404
+
+
+def test_account_page_updates_profile_and_preferences(client, make):
+    learner = make.learner(full_name="Ancien Nom")
+    login_as(client, learner)
+    response = post_form(client, "/compte", {"full_name": "Nouveau  Nom", "organisation": "MDPH de la Moselle",
+                                              "audience": "mdph_agent", "locale": "fr"})
+    assert response.status_code == 302
+    assert learner.full_name == "Nouveau Nom" and learner.organisation_name == "MDPH de la Moselle"
+    assert learner.email_reminders is False and learner.audience == "mdph_agent"
+
+
+def test_change_password_checks_the_current_one(client, make):
+    learner = make.learner()
+    login_as(client, learner)
+    response = post_form(client, "/compte/mot-de-passe", {"pw-current_password": "faux", "pw-new_password": "un autre mot de passe"}, token_from="/compte")
+    assert response.status_code == 422
+    assert "Le mot de passe actuel est incorrect." in response.get_data(as_text=True)
+    response = post_form(client, "/compte/mot-de-passe", {"pw-current_password": PASSWORD, "pw-new_password": "un autre mot de passe"}, token_from="/compte")
+    assert response.status_code == 302
+
+
+def test_export_downloads_everything_about_me(client, make):
+    learner = make.learner(email="moi@example.org", full_name="Moi Même")
+    login_as(client, learner)
+    response = client.get("/compte/export.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = response.json
+    assert data["profile"]["email"] == "moi@example.org" and data["profile"]["full_name"] == "Moi Même"
+    assert any(event["action"] for event in data["account_events"]) or data["account_events"] == []
+
+
+def test_erasure_needs_confirmation_then_removes_personal_data(client, make):
+    learner = make.learner(email="efface@example.org", full_name="À Effacer")
+    login_as(client, learner)
+    response = post_form(client, "/compte/supprimer", {"password": PASSWORD})
+    assert response.status_code == 422 and "Cochez la case pour confirmer." in response.get_data(as_text=True)
+    response = post_form(client, "/compte/supprimer", {"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    row = db.session.get(User, learner.id)
+    assert row.email == f"erased-{learner.id}@invalid" and row.full_name == "Compte supprimé"
+    assert row.password_hash is None and row.organisation is None and row.erased_at is not None
+    assert row.role == "learner" and row.audience == "professional"  # anonymous counts survive
+    response = post_form(client, "/connexion", {"email": "efface@example.org", "password": PASSWORD})
+    assert response.status_code == 422
+
+
+def test_language_switch_to_english(client):
+    response = post_form(client, "/langue?next=/connexion", {"locale": "en"})
+    assert response.headers["Location"] == "/connexion"
+    html = client.get("/connexion").get_data(as_text=True)
+    assert '<html lang="en">' in html
+
+
+def test_footer_carries_accessibility_status_and_3114_everywhere(client):
+    for path in ("/connexion", "/accessibilite", "/mentions-legales", "/donnees-personnelles", "/nulle-part"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Accessibilité : non conforme" in html and 'href="/accessibilite"' in html
+        assert 'href="tel:3114"' in html and 'href="/donnees-personnelles"' in html
+
+
+def test_accessibility_statement_has_the_required_parts(client):
+    html = client.get("/accessibilite").get_data(as_text=True)
+    for part in ("État de conformité", "non conforme", "Schéma pluriannuel", "Défenseur des droits", "Retour d'information", "22 novembre 2026"):
+        assert part in html
+
+
+def test_security_headers(client):
+    response = client.get("/connexion")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    html = response.get_data(as_text=True)
+    assert "<script>" not in html and " style=" not in html and "onclick" not in html
+
+
+def test_session_cookie_is_httponly_and_lax(client, make):
+    learner = make.learner()
+    response = post_form(client, "/connexion", {"email": learner.email, "password": PASSWORD})
+    cookie = response.headers.get("Set-Cookie")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_cookies_are_secure():
+    from config import ProductionConfig
+
+    assert ProductionConfig.SESSION_COOKIE_SECURE and ProductionConfig.REMEMBER_COOKIE_SECURE
