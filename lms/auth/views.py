@@ -69,6 +69,8 @@ def logout():
 def register():
     if not current_app.config["SELF_REGISTRATION"]:
         abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -119,11 +121,19 @@ def set_password(token: str):
                            user=email_token.user), 422 if form.errors else 200
 
 
+def _account_form() -> AccountForm:
+    user = current_user
+    return AccountForm(data={
+        "full_name": user.full_name, "organisation": user.organisation_name, "audience": user.audience or "",
+        "audience_consent": user.audience_consent_at is not None, "email_reminders": user.email_reminders,
+        "locale": user.locale,
+    })
+
+
 @bp.route("/compte", methods=["GET", "POST"])
 @login_required
 def account():
-    form = AccountForm(obj=current_user, organisation=current_user.organisation_name,
-                       audience=current_user.audience or "")
+    form = _account_form()
     password_form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
         try:
@@ -143,7 +153,7 @@ def account():
 @bp.post("/compte/mot-de-passe")
 @login_required
 def change_password():
-    form = AccountForm(obj=current_user, organisation=current_user.organisation_name, audience=current_user.audience or "")
+    form = _account_form()
     password_form = ChangePasswordForm(prefix="pw")
     if password_form.validate_on_submit():
         try:

@@ -1,0 +1,124 @@
+"""Who may and who may not, for EVERY route of the app.
+
+Each route of the url_map must appear in ROUTES (a new route without an entry
+fails the test), with the status each kind of caller gets: anonymous, the
+learner whose data it is, another learner, a trainer, a coordinator.
+"""
+import pytest
+
+from lms.core import outbox
+from tests.conftest import api_headers, csrf_token, login_as
+
+ANON, OWNER, OTHER, TRAINER, COORD = "anonymous", "learner", "other_learner", "trainer", "coordinator"
+ACTORS = (ANON, OWNER, OTHER, TRAINER, COORD)
+
+
+def everyone(status):
+    return dict.fromkeys(ACTORS, status)
+
+
+def signed_in(status, anon=302):
+    return {ANON: anon, OWNER: status, OTHER: status, TRAINER: status, COORD: status}
+
+
+def coordinator_only(ok=200, anon=302):
+    return {ANON: anon, OWNER: 403, OTHER: 403, TRAINER: 403, COORD: ok}
+
+
+def owner_or_coordinator(ok=200, anon=401):
+    return {ANON: anon, OWNER: ok, OTHER: 403, TRAINER: 403, COORD: ok}
+
+
+# (method, rule, body, expected) — {owner} is the learner's id, {message} an outbox message id.
+ROUTES = [
+    ("GET", "/", None, signed_in(200)),
+    ("GET", "/connexion", None, {**everyone(302), ANON: 200}),
+    ("POST", "/connexion", {}, {**everyone(302), ANON: 422}),
+    ("POST", "/deconnexion", {}, everyone(302)),
+    ("GET", "/inscription", None, {**everyone(302), ANON: 200}),
+    ("POST", "/inscription", {}, {**everyone(302), ANON: 422}),
+    ("GET", "/mot-de-passe-oublie", None, everyone(200)),
+    ("POST", "/mot-de-passe-oublie", {}, everyone(200)),
+    ("GET", "/mot-de-passe/<token>", None, everyone(404)),
+    ("POST", "/mot-de-passe/<token>", {}, everyone(404)),
+    ("GET", "/compte", None, signed_in(200)),
+    ("POST", "/compte", {}, signed_in(302)),  # absent text fields keep their values, as WTForms does
+    ("POST", "/compte/mot-de-passe", {}, signed_in(422)),
+    ("GET", "/compte/export.json", None, signed_in(200)),
+    ("GET", "/compte/supprimer", None, signed_in(200)),
+    ("POST", "/compte/supprimer", {}, signed_in(422)),
+    ("POST", "/langue", {"locale": "fr"}, everyone(302)),
+    ("GET", "/admin/utilisateurs", None, coordinator_only()),
+    ("GET", "/admin/utilisateurs/nouveau", None, coordinator_only()),
+    ("POST", "/admin/utilisateurs/nouveau", {}, coordinator_only(422)),
+    ("GET", "/admin/utilisateurs/<int:user_id>", None, coordinator_only()),
+    ("POST", "/admin/utilisateurs/<int:user_id>", {"role": "learner"}, coordinator_only(302)),
+    ("GET", "/admin/utilisateurs/import", None, coordinator_only()),
+    ("POST", "/admin/utilisateurs/import", {}, coordinator_only(422)),
+    ("GET", "/admin/envois", None, coordinator_only()),
+    ("GET", "/admin/envois/<int:message_id>", None, coordinator_only()),
+    ("GET", "/accessibilite", None, everyone(200)),
+    ("GET", "/mentions-legales", None, everyone(200)),
+    ("GET", "/donnees-personnelles", None, everyone(200)),
+    # JSON API
+    ("GET", "/api/v1/openapi.json", None, everyone(200)),
+    ("POST", "/api/v1/auth/register", {"email": "new-{actor}@example.org", "password": "assez long mot", "full_name": "N"}, everyone(201)),
+    ("POST", "/api/v1/auth/token", {"email": "{owner_email}", "password": "correct horse battery"}, everyone(200)),
+    ("GET", "/api/v1/me", None, signed_in(200, anon=401)),
+    ("DELETE", "/api/v1/me", None, signed_in(204, anon=401)),
+    ("GET", "/api/v1/me/export", None, signed_in(200, anon=401)),
+    ("GET", "/api/v1/me/progress", None, signed_in(200, anon=401)),
+    ("POST", "/api/v1/users", {"email": "made@example.org", "full_name": "M", "role": "learner"}, coordinator_only(201, anon=401)),
+    ("POST", "/api/v1/users/import", "csv", coordinator_only(200, anon=401)),
+    ("GET", "/api/v1/users/<int:user_id>", None, owner_or_coordinator()),
+    ("GET", "/api/v1/users/<int:user_id>/progress", None, owner_or_coordinator()),
+]
+
+
+def test_every_route_is_in_the_matrix(app):
+    declared = {(method, rule) for method, rule, _body, _expected in ROUTES}
+    actual = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules() if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert actual - declared == set(), "routes without a permission expectation"
+    assert declared - actual == set(), "expectations for routes that do not exist"
+
+
+@pytest.fixture
+def people(make):
+    return {OWNER: make.learner(email="owner@example.org"), OTHER: make.learner(), TRAINER: make.trainer(),
+            COORD: make.coordinator()}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("method, rule, body, expected", ROUTES, ids=[f"{m} {r}" for m, r, _b, _e in ROUTES])
+def test_route_permissions(app, client, people, outbox, actor, method, rule, body, expected):
+    owner = people[OWNER]
+    message = outbox_message(owner)
+    path = (rule.replace("<int:user_id>", str(owner.id)).replace("<int:message_id>", str(message.id))
+            .replace("<token>", "not-a-real-token"))
+    is_api = path.startswith("/api/")
+    headers = {}
+    if actor != ANON:
+        if is_api:
+            headers = api_headers(app, people[actor])
+        else:
+            login_as(client, people[actor])
+    kwargs = {"headers": headers}
+    if body == "csv":
+        kwargs.update(data=b"email,full_name\nimported@example.org,Imported\n", content_type="text/csv")
+    elif body is not None and is_api:
+        kwargs["json"] = {k: v.format(actor=actor, owner_email=owner.email) if isinstance(v, str) else v for k, v in body.items()}
+    elif body is not None:
+        token_page = "/compte" if actor != ANON else "/connexion"
+        kwargs["data"] = {**body, "csrf_token": csrf_token(client, token_page)}
+    response = client.open(path, method=method, **kwargs)
+    assert response.status_code == expected[actor], response.get_data(as_text=True)[:300]
+
+
+def outbox_message(owner):
+    return outbox.enqueue_email(to=owner.email, subject="Test", template="auth/password_reset",
+                                context={"user": owner, "link": "http://x", "expires_at": None},
+                                dedupe_key=f"perm-test:{owner.id}", category="test")
