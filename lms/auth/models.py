@@ -48,12 +48,18 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # GDPR: inactive accounts are warned, then erased (services.process_inactive_accounts).
+    inactivity_warned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active and self.erased_at is None
+
+    @property
+    def last_active_at(self) -> datetime:
+        return self.last_login_at or self.created_at
 
     @property
     def organisation_name(self) -> str | None:

@@ -5,7 +5,7 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -30,6 +30,7 @@ from lms.auth.models import (
 from lms.auth.passwords import hash_password, needs_rehash, verify_password
 from lms.auth.permissions import require_manage_users
 from lms.core import outbox, privacy
+from lms.core.jobs import due_job
 from lms.core.clock import as_utc, isoformat, utcnow
 from lms.core.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
@@ -141,6 +142,7 @@ def authenticate(email: str, password: str) -> User | None:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
+    user.inactivity_warned_at = None
     return user
 
 
@@ -461,3 +463,40 @@ progress_providers: list = []
 
 def course_progress(user: User) -> list[dict]:
     return [row for provider in progress_providers for row in provider(user)]
+
+
+# -- retention -------------------------------------------------------------------
+
+INACTIVITY_LIMIT = timedelta(days=730)   # two years without signing in
+INACTIVITY_NOTICE = timedelta(days=30)   # the warning comes this long before erasure
+
+
+@due_job
+def process_inactive_accounts() -> int:
+    """Warn learners and trainers inactive for 23 months; erase them 30 days after the warning.
+
+    Coordinators' accounts are institutional and kept. Signing in again clears the warning.
+    """
+    now = utcnow()
+    last_active = func.coalesce(User.last_login_at, User.created_at)
+    candidates = select(User).where(User.erased_at.is_(None), User.role != COORDINATOR)
+    done = 0
+    for user in db.session.scalars(candidates.where(User.inactivity_warned_at.is_(None),
+                                                    last_active <= now - INACTIVITY_LIMIT + INACTIVITY_NOTICE)):
+        user.inactivity_warned_at = now
+        outbox.enqueue_email(
+            to=user.email,
+            subject=_("Votre compte de formation sera supprimé dans 30 jours"),
+            template="auth/inactivity_warning",
+            context={"user": user, "erase_on": now + INACTIVITY_NOTICE,
+                     "link": f"{current_app.config['BASE_URL']}/connexion"},
+            dedupe_key=f"inactivity:{user.id}:{as_utc(user.last_active_at).date().isoformat()}",
+            category="inactivity_warning",
+        )
+        done += 1
+    for user in db.session.scalars(candidates.where(User.inactivity_warned_at <= now - INACTIVITY_NOTICE,
+                                                    last_active <= now - INACTIVITY_LIMIT)):
+        erase_user(user)
+        done += 1
+    db.session.flush()
+    return done
