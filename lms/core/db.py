@@ -36,9 +36,9 @@ def _forget_outbox_on_rollback(session: Session) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """SQLite: WAL so the web process and the worker can work side by side,
-    foreign keys on, and SQLAlchemy (not pysqlite) in charge of BEGIN so that
-    SAVEPOINTs and transactions behave as on PostgreSQL."""
+    """SQLite: WAL so the web process and the worker can work side by side, a busy
+    timeout so writers wait for each other, foreign keys on, and SQLAlchemy (not
+    pysqlite) in charge of BEGIN so that SAVEPOINTs behave as on PostgreSQL."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -50,5 +50,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
+    """BEGIN IMMEDIATE: a transaction that read first and writes later could otherwise fail at
+    once with "database is locked" when another process wrote in between (its snapshot is
+    stale, so waiting cannot help). SQLite is the single-machine default; PostgreSQL is for load."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
