@@ -48,7 +48,7 @@ def watch(context) -> None:
     def on_page(page):
         record = {"loads": [], "checked": set()}
         state["pages"][page] = record
-        page.on("load", lambda p: record["loads"].append(p.url))
+        page.on("load", lambda p: p.url != "about:blank" and record["loads"].append(p.url))
         page.on("pageerror", lambda error: state["errors"].append(f"script error on {page.url}: {error}"))
         page.on("console", lambda message: _on_console(state, page, message))
 

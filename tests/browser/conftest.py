@@ -39,6 +39,14 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.browser_call_failed = report.failed
+
+
 @pytest.fixture(scope="session")
 def _browser_requirements():
     if not CHROMIUM.exists():
@@ -105,7 +113,7 @@ def browser(_browser_requirements):
 
 
 @pytest.fixture
-def new_context(browser, live_server):
+def new_context(request, browser, live_server):
     """Open browser contexts (separate cookie jars, i.e. separate people) that are closed at the end.
 
     The site's Content-Security-Policy stays in force: axe-core is injected through
@@ -124,8 +132,10 @@ def new_context(browser, live_server):
 
     yield make
     problems = []
+    failed = getattr(request.node, "browser_call_failed", True)  # a failed test stopped before its checks
     for context in contexts:
-        problems += a11y.unchecked_pages(context)
+        if not failed:
+            problems += a11y.unchecked_pages(context)
         problems += a11y.page_errors(context)
         context.close()
     assert not problems, "\n".join(problems)
