@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, g, request, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -46,6 +47,9 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
 
+    # Ids in URLs fit a 64-bit integer column; anything larger is simply not found.
+    app.url_map.converters["int"] = BoundedIntConverter
+
     from lms.api import bp as api_bp
     from lms.auth import bp as auth_bp
     from lms.messages import bp as messages_bp
@@ -83,6 +87,11 @@ def create_app(config: type | None = None, **overrides) -> Flask:
         db.session.remove()
 
     return app
+
+
+class BoundedIntConverter(IntegerConverter):
+    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def select_locale() -> str:

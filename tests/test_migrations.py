@@ -7,9 +7,9 @@ from lms.extensions import db
 
 def test_autogenerate_finds_no_difference(app):
     """Run against the database that the session fixture built with `flask db upgrade`."""
-    with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
-        diff = compare_metadata(context, db.metadata)
+    connection = db.session.connection()  # the test's own connection (SQLite allows one writer)
+    context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
+    diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations disagree: {diff}"
 
 
