@@ -25,12 +25,22 @@ from tests import factories
 from tests.conftest import api_headers
 
 SCHEMA_PATH = "/api/v1/openapi.json"  # schemathesis leaves the description's own endpoint out
-OPERATIONS = [f"{method.upper()} {path}" for path, item in build_spec()["paths"].items() for method in item
+SPEC_PATHS = build_spec()["paths"]
+OPERATIONS = [f"{method.upper()} {path}" for path, item in SPEC_PATHS.items() for method in item
               if path != SCHEMA_PATH]
+# Integer path parameters, by operation, and the values a fuzzer only hits by luck: the
+# edges of 32-bit (PostgreSQL `integer`) and 64-bit (SQLite) columns, and beyond.
+INTEGER_PARAMETERS = {
+    f"{method.upper()} {path}": names
+    for path, item in SPEC_PATHS.items() for method, spec in item.items()
+    if (names := [p["name"] for p in spec.get("parameters", [])
+                  if p["in"] == "path" and p["schema"].get("type") == "integer"])
+}
+EDGE_INTEGERS = [0, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**30]
 ERASE = "DELETE /api/v1/me"  # erases the caller: a throwaway account per case
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 EXAMPLES = settings(max_examples=25, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=list(HealthCheck), print_blob=True)
+                    suppress_health_check=list(HealthCheck), print_blob=True, report_multiple_bugs=False)
 
 
 @pytest.fixture(scope="session")
@@ -65,3 +75,12 @@ def test_operation(app, api_schema, outbox, label, role, mode):
         case.call_and_validate(headers=throwaway_headers() if label == ERASE else headers, checks=CHECKS)
 
     check()
+
+
+@pytest.mark.parametrize("label", sorted(INTEGER_PARAMETERS))
+def test_ids_out_of_range_are_not_found(app, api_schema, label):
+    headers = api_headers(app, factories.coordinator())
+    for value in EDGE_INTEGERS:
+        case = operation(api_schema, label).Case(
+            path_parameters={name: value for name in INTEGER_PARAMETERS[label]})
+        case.call_and_validate(headers=headers, checks=CHECKS)
