@@ -74,6 +74,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # Number of reverse proxies (nginx) in front: their X-Forwarded-* headers are trusted.
+    PROXY_COUNT = env_int("PROXY_COUNT", 0)
     WTF_CSRF_TIME_LIMIT = None  # tied to the session, which already expires
     MAX_CONTENT_LENGTH = env_int("MAX_REQUEST_MB", 16) * 1024 * 1024
 

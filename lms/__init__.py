@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, g, request, session
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -34,7 +35,10 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
-    login_manager.session_protection = "strong"
+    login_manager.session_protection = "basic"  # a phone changing network keeps its session
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"],
+                                x_host=app.config["PROXY_COUNT"])
 
     from lms.core.celery import celery_init_app
 

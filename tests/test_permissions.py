@@ -65,7 +65,7 @@ ROUTES = [
     ("POST", "/api/v1/auth/register", {"email": "new-{actor}@example.org", "password": "assez long mot", "full_name": "N"}, everyone(201)),
     ("POST", "/api/v1/auth/token", {"email": "{owner_email}", "password": "correct horse battery"}, everyone(200)),
     ("GET", "/api/v1/me", None, signed_in(200, anon=401)),
-    ("DELETE", "/api/v1/me", None, signed_in(204, anon=401)),
+    ("DELETE", "/api/v1/me", None, {**signed_in(204, anon=401), COORD: 409}),  # the only coordinator must hand over first
     ("GET", "/api/v1/me/export", None, signed_in(200, anon=401)),
     ("GET", "/api/v1/me/progress", None, signed_in(200, anon=401)),
     ("POST", "/api/v1/users", {"email": "made@example.org", "full_name": "M", "role": "learner"}, coordinator_only(201, anon=401)),

@@ -12,6 +12,7 @@ from lms.auth.permissions import require_manage_users, require_view_user
 from lms.core.clock import isoformat
 from lms.core.db import commit
 from lms.core.errors import BadRequest, Unauthorized, UnsupportedMediaType
+from lms.core.web import login_rate_key
 from lms.extensions import limiter
 
 
@@ -39,6 +40,7 @@ def register():
 
 @bp.post("/auth/token")
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=login_rate_key)
 def issue_token():
     body = json_body()
     user = services.authenticate(text_field(body, "email", required=True, max_length=320),
@@ -120,6 +122,7 @@ def export_me():
 @bp.delete("/me")
 @authenticated
 def erase_me():
+    """204; 409 ``last_coordinator`` when the caller is the only coordinator left."""
     services.erase_user(caller())
     commit()
     return "", 204

@@ -94,7 +94,7 @@ PATHS = {
     "/me": {
         "get": {"summary": "The caller's profile", "responses": {"200": _json(_ref("Profile")), **_errors(401)}},
         "delete": {"summary": "Erase the caller's personal data (GDPR)", "responses": {
-            "204": {"description": "Erased"}, **_errors(401)}},
+            "204": {"description": "Erased"}, **_errors(401, 409)}},
     },
     "/me/export": {"get": {"summary": "Everything held about the caller (GDPR)", "responses": {
         "200": _json({"type": "object", "required": ["profile"]}), **_errors(401)}}},

@@ -410,7 +410,7 @@ def export_user_data(user: User) -> dict:
             "last_login_at": isoformat(user.last_login_at),
         },
         "api_tokens": [
-            {"created_at": isoformat(t.created_at), "expires_at": isoformat(t.expires_at), "last_used_at": isoformat(t.last_used_at)}
+            {"created_at": isoformat(t.created_at), "expires_at": isoformat(t.expires_at)}
             for t in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id))
         ],
         "email_links": [
@@ -434,6 +434,12 @@ def export_user_data(user: User) -> dict:
 
 def erase_user(user: User) -> None:
     """Erase personal data; the row stays as an anonymous count (role, audience, dates)."""
+    if user.role == COORDINATOR and user.erased_at is None:
+        others = db.session.scalar(select(func.count()).select_from(User).where(
+            User.role == COORDINATOR, User.id != user.id, User.erased_at.is_(None), User.active.is_(True)))
+        if not others:
+            raise Conflict(_("Vous êtes la seule personne chargée de la coordination : confiez ce rôle à quelqu'un "
+                             "d'autre avant d'effacer votre compte."), code="last_coordinator")
     for erase in privacy.erasers:
         erase(user)
     outbox.forget_recipient(user.email)

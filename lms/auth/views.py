@@ -25,7 +25,7 @@ from lms.auth.permissions import require_manage_users
 from lms.core.db import commit
 from lms.core.errors import DomainError, Invalid
 from lms.core.pagination import paginate
-from lms.core.web import safe_next, show_errors
+from lms.core.web import login_rate_key, safe_next, show_errors
 from lms.extensions import db, limiter
 
 
@@ -42,7 +42,8 @@ def _start_session(user, remember: bool = False) -> None:
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], error_message="login")
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=login_rate_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
@@ -90,7 +91,8 @@ def register():
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], error_message="login")
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=login_rate_key)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -184,8 +186,12 @@ def erase_account():
         if not verify_password(current_user.password_hash, form.password.data):
             form.password.errors.append(_("Mot de passe incorrect."))
         else:
-            services.erase_user(current_user)
-            commit()
+            try:
+                services.erase_user(current_user)
+                commit()
+            except DomainError as exc:
+                show_errors(form, exc)
+                return render_template("auth/erase.html", form=form), exc.status
             logout_user()
             session.clear()
             flash(_("Votre compte et vos données personnelles ont été effacés."), "success")

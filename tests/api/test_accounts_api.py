@@ -245,3 +245,19 @@ def test_unknown_api_route_and_method_use_the_error_shape(client):
 def test_oversized_body_is_413(app, client):
     response = client.post("/api/v1/auth/register", data=b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1), content_type="application/json")
     assert response.status_code == 413 and error_of(response)["code"] == "too_large"
+
+
+def test_the_last_coordinator_cannot_erase_themself(app, client, make):
+    first = make.coordinator()
+    response = client.delete("/api/v1/me", headers=api_headers(app, first))
+    assert response.status_code == 409 and error_of(response)["code"] == "last_coordinator"
+    second = make.coordinator()
+    assert client.delete("/api/v1/me", headers=api_headers(app, first)).status_code == 204
+    assert client.delete("/api/v1/me", headers=api_headers(app, second)).status_code == 409
+
+
+def test_sign_in_attempts_are_limited_per_account_across_addresses(client, make):
+    learner = make.learner()
+    codes = [client.post("/api/v1/auth/token", json={"email": learner.email, "password": "faux"},
+                         environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code for n in range(11)]
+    assert codes[:10] == [401] * 10 and codes[10] == 429
