@@ -3,17 +3,20 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 AUDIENCE_CHOICES = [
-    ("", _l("Je préfère ne pas répondre")),
-    ("professional", _l("Professionnel·le de santé, du social ou du médico-social")),
-    ("elected_official", _l("Élu·e")),
-    ("mdph_agent", _l("Agent de la MDPH")),
-    ("user_or_carer", _l("Personne concernée ou proche")),
-    ("other", _l("Autre")),
+    SelectChoice("", _l("Je préfère ne pas répondre")),
+    SelectChoice("professional", _l("Professionnel·le de santé, du social ou du médico-social")),
+    SelectChoice("elected_official", _l("Élu·e")),
+    SelectChoice("mdph_agent", _l("Agent de la MDPH")),
+    SelectChoice("user_or_carer", _l("Personne concernée ou proche")),
+    SelectChoice("other", _l("Autre")),
 ]
-ROLE_CHOICES = [("learner", _l("Apprenant·e")), ("trainer", _l("Formateur·rice")), ("coordinator", _l("Coordination"))]
+ROLE_CHOICES = [SelectChoice("learner", _l("Apprenant·e")), SelectChoice("trainer", _l("Formateur·rice")),
+                SelectChoice("coordinator", _l("Coordination"))]
+LOCALE_CHOICES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
 CONSENT_HINT = _l(
     "Cette réponse révèle une information de santé. Elle est facultative ; elle ne sert qu'à des "
     "statistiques anonymes et vous pouvez la retirer à tout moment depuis votre compte."
@@ -72,7 +75,7 @@ class AccountForm(_AudienceMixin, FlaskForm):
                                render_kw={"autocomplete": "organization"})
     email_reminders = BooleanField(_l("Recevoir les rappels et les questionnaires de satisfaction par courriel"),
                                    description=_l("Les messages de service (invitations, changements, attestations) sont toujours envoyés."))
-    locale = SelectField(_l("Langue de l'interface"), choices=[("fr", "Français"), ("en", "English")])
+    locale = SelectField(_l("Langue de l'interface"), choices=LOCALE_CHOICES)
 
 
 class ChangePasswordForm(FlaskForm):
@@ -95,7 +98,7 @@ class UserCreateForm(FlaskForm):
                                                               Email(_l("Adresse électronique invalide."))])
     role = SelectField(_l("Rôle"), choices=ROLE_CHOICES, default="learner")
     audience = SelectField(_l("Public (facultatif)"), default="",
-                           choices=[c for c in AUDIENCE_CHOICES if c[0] != "user_or_carer"])
+                           choices=[c for c in AUDIENCE_CHOICES if c.value != "user_or_carer"])
     organisation = StringField(_l("Structure (facultatif)"), validators=[Optional(), Length(max=200)])
 
 
@@ -108,6 +111,3 @@ class ImportUsersForm(FlaskForm):
                      description=_l("Première ligne : email,full_name,audience,organisation. Séparateur virgule ou point-virgule, encodage UTF-8."),
                      render_kw={"accept": ".csv,text/csv"})
 
-
-class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Langue"), choices=[("fr", "Français"), ("en", "English")])
