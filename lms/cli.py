@@ -29,7 +29,7 @@ def register_cli(app: Flask) -> None:
                                         role=role, organisation=organisation, password=password)
             commit()
         except DomainError as exc:
-            raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip())
+            raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from exc
         click.echo(f"created {user.role} {user.email} (id {user.id})")
 
     jobs = AppGroup("jobs", help="Periodic work (the beat schedule runs the same scan).")

@@ -13,11 +13,11 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-from aiosmtpd.controller import Controller
-from sqlalchemy import select
 from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import select
 
 from config import TestConfig
 from lms import create_app

@@ -30,7 +30,10 @@ def rel(path: Path) -> str:
     return str(path.relative_to(ROOT))
 
 
-@pytest.mark.parametrize("path", modules("*/services.py") + modules("*/models.py") + modules("*/queries.py") + modules("*/permissions.py"), ids=rel)
+SERVICES = modules("*/services.py") + modules("*/services/*.py")
+
+
+@pytest.mark.parametrize("path", SERVICES + modules("*/models.py") + modules("*/queries.py") + modules("*/permissions.py"), ids=rel)
 def test_services_and_models_stay_out_of_the_web_layer(path):
     """Services take the acting user as an argument: no request, session, current_user, views, forms or worker."""
     forbidden = ("flask.request", "flask.session", "flask_login.current_user", "worker")
@@ -39,7 +42,7 @@ def test_services_and_models_stay_out_of_the_web_layer(path):
         assert not name.endswith((".views", ".forms")) and ".views." not in name and ".forms." not in name, f"{rel(path)} imports {name}"
 
 
-@pytest.mark.parametrize("path", modules("*/services.py") + modules("core/*.py"), ids=rel)
+@pytest.mark.parametrize("path", SERVICES + modules("core/*.py"), ids=rel)
 def test_services_never_commit(path):
     """One unit of work per request or task: services add and flush (core.db, core.mail and core.jobs are the units of work)."""
     if path.name in {"db.py", "mail.py", "jobs.py"}:

@@ -85,7 +85,7 @@ def import_users():
     try:
         text = services.decode_csv(request.get_data())
     except UnicodeDecodeError:
-        raise BadRequest(_("Le fichier n'est pas un texte lisible (UTF-8 attendu)."), code="malformed_csv")
+        raise BadRequest(_("Le fichier n'est pas un texte lisible (UTF-8 attendu)."), code="malformed_csv") from None
     result = services.import_users_csv(caller(), text)
     commit()
     return jsonify(result.as_dict())

@@ -59,7 +59,7 @@ def json_body() -> dict:
     try:
         body = json.loads(request.get_data(cache=True) or b"")
     except (ValueError, UnicodeDecodeError):
-        raise BadRequest(_("Le corps n'est pas du JSON valide."), code="malformed_json")
+        raise BadRequest(_("Le corps n'est pas du JSON valide."), code="malformed_json") from None
     if not isinstance(body, dict):
         raise BadRequest(_("Un objet JSON est attendu."), code="malformed_json")
     return body

@@ -26,7 +26,7 @@ from lms.core.db import commit
 from lms.core.errors import DomainError, Invalid
 from lms.core.pagination import paginate
 from lms.core.web import login_rate_key, safe_next, show_errors
-from lms.extensions import db, limiter
+from lms.extensions import limiter
 
 
 def _login_limit() -> str:

@@ -1,0 +1,49 @@
+"""The verbs of accounts. Services add and flush; the caller commits.
+
+One module per concern; everything callers use is importable from here.
+"""
+from lms.auth.services.accounts import (
+    audit,
+    authenticate,
+    change_password,
+    change_role,
+    check_audience,
+    check_full_name,
+    check_password_strength,
+    create_user,
+    find_email_token,
+    get_user,
+    issue_api_token,
+    normalize_email,
+    organisation_named,
+    register,
+    request_password_reset,
+    search_users,
+    send_invitation,
+    set_password_with_token,
+    update_profile,
+    user_by_email,
+    user_for_api_token,
+)
+from lms.auth.services.gdpr import erase_user, export_user_data
+from lms.auth.services.importing import (
+    MAX_IMPORT_ROWS,
+    ImportResult,
+    decode_csv,
+    import_users_csv,
+)
+from lms.auth.services.progress import course_progress, progress_providers
+from lms.auth.services.retention import (
+    INACTIVITY_LIMIT,
+    INACTIVITY_NOTICE,
+    process_inactive_accounts,
+)
+
+__all__ = [
+    "INACTIVITY_LIMIT", "INACTIVITY_NOTICE", "MAX_IMPORT_ROWS", "ImportResult", "audit", "authenticate",
+    "change_password", "change_role", "check_audience", "check_full_name", "check_password_strength", "course_progress",
+    "create_user", "decode_csv", "erase_user", "export_user_data", "find_email_token", "get_user", "import_users_csv",
+    "issue_api_token", "normalize_email", "organisation_named", "process_inactive_accounts", "progress_providers",
+    "register", "request_password_reset", "search_users", "send_invitation", "set_password_with_token",
+    "update_profile", "user_by_email", "user_for_api_token",
+]
