@@ -34,6 +34,9 @@ def run_due(*, deliver_now: bool) -> dict[str, int]:
     report["released_claims"] = outbox.release_stale_claims()
     commit()
     due = outbox.due_message_ids()
+    # End the read transaction before sending: no transaction stays open while the broker or
+    # the SMTP server answers, and on SQLite each claim then starts with its write lock.
+    commit()
     report["mail_due"] = len(due)
     if due and current_app.config["SMTP_HOST"]:
         if deliver_now:

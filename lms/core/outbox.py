@@ -112,19 +112,35 @@ def dispatch(ids: list[int]) -> None:
         try:
             for message_id in ids:
                 celery.send_task("worker.tasks.mail.send_email", args=[message_id])
-        except Exception:  # broker down: the periodic scan will pick the rows up
-            log.warning("Broker unavailable; %d message(s) left for the periodic scan", len(ids), exc_info=True)
+        except Exception as exc:  # broker down: the periodic scan will pick the rows up
+            log.warning("Broker unavailable (%s: %s); %d message(s) left for the periodic scan",
+                        type(exc).__name__, exc, len(ids))
 
 
 def release_stale_claims() -> int:
-    """Messages claimed by a worker that died before recording the outcome go back to pending."""
-    lease = timedelta(seconds=current_app.config["MAIL_SENDING_LEASE_SECONDS"])
-    result = db.session.execute(
+    """Messages claimed by a worker that died before recording the outcome go back to pending.
+
+    Such a message may have reached the server already (see core.mail): it is sent
+    again with the same Message-ID. One whose attempts are used up (a message that
+    keeps killing its worker) is marked failed instead of looping forever.
+    """
+    config = current_app.config
+    stale = (OutboxMessage.status == SENDING,
+             OutboxMessage.claimed_at < utcnow() - timedelta(seconds=config["MAIL_SENDING_LEASE_SECONDS"]))
+    exhausted = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < utcnow() - lease)
-        .values(status=PENDING, claimed_at=None)
+        .where(*stale, OutboxMessage.attempts >= config["MAIL_MAX_ATTEMPTS"])
+        .values(status=FAILED, claimed_at=None,
+                last_error="Envoi interrompu à chaque tentative (processus arrêté avant la fin).")
+        .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    released = db.session.execute(
+        update(OutboxMessage).where(*stale).values(status=PENDING, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if exhausted.rowcount:
+        log.warning("%d message(s) failed: their worker died at every attempt", exhausted.rowcount)
+    return released.rowcount or 0
 
 
 def due_message_ids(limit: int = 500) -> list[int]:
