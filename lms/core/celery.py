@@ -25,7 +25,10 @@ def celery_init_app(app: Flask) -> Celery:
     config = app.config
     celery = Celery(app.import_name, task_cls=FlaskTask)
     broker_url = config["CELERY_BROKER_URL"]
-    transport_options: dict = {"visibility_timeout": 3600}
+    # Redis: bounded socket waits, so that a broker that is down, unreachable or hung
+    # costs the web request that publishes a task a few seconds at most (the outbox row
+    # waits for the periodic scan), instead of the system's connect timeout or forever.
+    transport_options: dict = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 2}
     if broker_url.startswith("filesystem://"):
         # Embedded broker for a laptop: messages are files under instance/broker.
         folder = Path(config["INSTANCE_PATH"]) / "broker"
@@ -50,7 +53,8 @@ def celery_init_app(app: Flask) -> Celery:
         enable_utc=True,
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
-        task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
+        # One immediate retry (a pooled connection dropped by a Redis restart), then give up.
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
         beat_schedule_filename=config["BEAT_SCHEDULE_FILE"],
     )
     celery.set_default()
