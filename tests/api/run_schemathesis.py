@@ -10,7 +10,8 @@
 last, in a run of its own, after everything else has been tested with that token.
 
 Exits non-zero when schemathesis reports a failed check (above all: a 5xx), when
-the server cannot start, or when a run exceeds its time bound. Options through
+the server cannot start, or when a run exceeds its time bound (a timeout on the CLI
+process: its own --max-time is a budget that fuzzing keeps filling, not a cap). Options through
 the environment: ST_MAX_EXAMPLES (default 30), ST_TIMEOUT (seconds per run,
 default 300), ST_CHECKS (default below), ST_SEED, ST_KEEP=1 to keep the folder.
 """
@@ -219,6 +220,9 @@ def main() -> int:
                 print(f"  {count} x {error}", flush=True)
     except Exception as exc:  # setup problems: report and fail
         failures.append(f"{type(exc).__name__}: {exc}")
+        server_log = tmp / "gunicorn.log"
+        if server_log.exists():
+            print("\n".join(server_log.read_text(errors="replace").splitlines()[-40:]), file=sys.stderr)
     finally:
         if server is not None and server.poll() is None:
             server.terminate()
