@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from sqlalchemy import JSON, DateTime, Integer, String, Text, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.core.clock import utcnow
@@ -71,7 +72,7 @@ def enqueue_email(
 
     ``template`` names ``templates/emails/<template>.txt`` and ``.html``.
     """
-    existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+    existing = _by_dedupe_key(dedupe_key)
     if existing is not None:
         return existing
     context = {"base_url": current_app.config["BASE_URL"], **context}
@@ -89,11 +90,27 @@ def enqueue_email(
         status=SUPPRESSED if suppressed else PENDING,
         last_error="Adresse supprimée après un échec permanent." if suppressed else None,
     )
-    db.session.add(message)
-    db.session.flush()
+    waiting = list(db.session.info.get(OUTBOX_KEY, ()))
+    try:
+        with db.session.begin_nested():  # a savepoint: a lost race must not spoil the caller's transaction
+            db.session.add(message)
+    except IntegrityError:
+        # Another transaction wrote the same key after our look-up and committed first.
+        # Rolling back the savepoint fired core.db's after_rollback hook, which forgot the
+        # messages this transaction wrote before: they are still in it, so remember them.
+        if waiting:
+            db.session.info[OUTBOX_KEY] = waiting
+        existing = _by_dedupe_key(dedupe_key)
+        if existing is None:
+            raise
+        return existing
     if not suppressed:
         db.session.info.setdefault(OUTBOX_KEY, []).append(message.id)
     return message
+
+
+def _by_dedupe_key(dedupe_key: str) -> OutboxMessage | None:
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
 
 
 def dispatch(ids: list[int]) -> None:
@@ -171,10 +188,13 @@ def search_messages(query: str | None = None, status: str | None = None):
 
 
 def forget_recipient(email: str) -> None:
-    """GDPR erasure: messages to this address lose their content; unsent ones are dropped."""
+    """GDPR erasure: messages to this address lose their content; unsent ones are dropped.
+
+    One being sent at this instant is marked failed too, so that a retry never goes out
+    with the erased content (core.mail records an outcome only on a row still ``sending``)."""
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.recipient == email, OutboxMessage.status.in_([PENDING, SUPPRESSED, FAILED]))
+        .where(OutboxMessage.recipient == email, OutboxMessage.status.in_([PENDING, SENDING, SUPPRESSED, FAILED]))
         .values(status=FAILED, last_error="Effacé à la demande de la personne (RGPD).")
     )
     db.session.execute(

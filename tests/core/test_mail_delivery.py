@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import smtplib
 import uuid
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from lms.core.outbox import (
     SUPPRESSED,
     MailSuppression,
     OutboxMessage,
+    _by_dedupe_key,
+    forget_recipient,
     release_stale_claims,
 )
 from lms.extensions import db
@@ -99,6 +102,24 @@ def test_same_dedupe_key_twice_gives_one_row_and_one_email(app, smtp, outbox):
     commit()
     assert len(outbox()) == 1
     assert smtp.pop(to="alice@example.org")["Subject"] == "Bienvenue"
+
+
+def test_a_dedupe_key_written_meanwhile_by_another_transaction_is_reused(app, smtp, outbox, monkeypatch):
+    """Two transactions writing the same key at once: the look-up of the second one missed
+    the first one's row; its insert fails on the unique key and it takes that row instead."""
+    first = write_email(key="race:1")
+    lookups = []
+
+    def missed_once(key):
+        lookups.append(key)
+        return None if len(lookups) == 1 else _by_dedupe_key(key)
+
+    monkeypatch.setattr("lms.core.outbox._by_dedupe_key", missed_once)
+    assert write_email(key="race:1") is first
+    assert len(lookups) == 2
+    commit()  # the transaction survived the failed insert
+    assert len(outbox()) == 1 and outbox()[0].status == SENT
+    assert smtp.pop(to="alice@example.org")
 
 
 def test_rolled_back_transaction_sends_nothing(app, smtp, outbox):
@@ -213,6 +234,24 @@ def test_an_unexpected_error_is_a_counted_attempt_not_a_stuck_claim(app, outbox,
     message = row(written.id)
     assert (message.status, message.attempts, message.claimed_at) == (PENDING, 1, None)
     assert "bug in the SMTP set-up" in message.last_error
+
+
+def test_erasure_while_a_message_is_being_sent_stops_any_retry(app, scripted_smtp, outbox, monkeypatch):
+    class ErasedMeanwhile:
+        def send_message(self, mime):
+            forget_recipient("alice@example.org")  # the person erases their account meanwhile
+            commit()
+            raise smtplib.SMTPRecipientsRefused({"alice@example.org": (451, b"4.7.1 Try again later")})
+
+        def quit(self):
+            pass
+
+    monkeypatch.setattr(mail, "_smtp_connect", ErasedMeanwhile)
+    written = write_email()
+    commit()
+    message = row(written.id)
+    assert (message.status, message.recipient, message.body_text) == (FAILED, "effacé", "")
+    assert "mail_due=0" in run_due(app) and scripted_smtp.conversations == 0
 
 
 # -- claims and the lease ----------------------------------------------------------------
