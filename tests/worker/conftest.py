@@ -39,9 +39,6 @@ CELERY = BIN / "celery" if (BIN / "celery").exists() else ROOT / ".venv" / "bin"
 DOMAIN = "worker-test.example"
 LEASE_SECONDS = 3
 
-pytestmark = [pytest.mark.worker, pytest.mark.no_transaction]
-
-
 def wait_until(predicate, timeout: float, what: str, interval: float = 0.05):
     """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
