@@ -90,6 +90,7 @@ class Config:
     RUN_DUE_INTERVAL_SECONDS = env_int("RUN_DUE_INTERVAL_SECONDS", 60)
 
     # Legal and accessibility mentions shown in the footer and statement page.
+    # One of "totalement conforme", "partiellement conforme", "non conforme" (RGAA wording).
     ACCESSIBILITY_STATUS = env("ACCESSIBILITY_STATUS", "non conforme")
     PUBLISHER_NAME = env("PUBLISHER_NAME", "Centre hospitalier de Jury — Conseil local de santé mentale de Metz")
     CONTACT_EMAIL = env("CONTACT_EMAIL", "clsm@clsm-metz.localhost")

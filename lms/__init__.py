@@ -51,7 +51,7 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
 
-    # Ids in URLs fit a 64-bit integer column; anything larger is simply not found.
+    # Ids in URLs fit the INTEGER (32-bit) primary keys; anything larger is simply not found.
     app.url_map.converters["int"] = BoundedIntConverter
 
     from lms.api import bp as api_bp
@@ -79,7 +79,7 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     @app.context_processor
     def inject_globals():
         return {"config_public": {
-            "accessibility_status": app.config["ACCESSIBILITY_STATUS"],
+            "accessibility_status": accessibility_label(app.config["ACCESSIBILITY_STATUS"]),
             "publisher": app.config["PUBLISHER_NAME"],
             "contact_email": app.config["CONTACT_EMAIL"],
             "dpo_email": app.config["DPO_EMAIL"],
@@ -93,8 +93,17 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     return app
 
 
+def accessibility_label(status: str) -> str:
+    """The RGAA compliance status, translated (the setting holds the French legal wording)."""
+    from flask_babel import lazy_gettext as _l
+
+    labels = {"totalement conforme": _l("totalement conforme"), "partiellement conforme": _l("partiellement conforme"),
+              "non conforme": _l("non conforme")}
+    return labels.get(status, status)
+
+
 class BoundedIntConverter(IntegerConverter):
-    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

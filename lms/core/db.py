@@ -29,9 +29,12 @@ def rollback() -> None:
     db.session.info.pop(OUTBOX_KEY, None)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_outbox_on_rollback(session: Session) -> None:
-    session.info.pop(OUTBOX_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_outbox_on_rollback(session: Session, previous_transaction) -> None:
+    """Only the outermost rollback undoes the rows; a savepoint rolled back inside the
+    request leaves the messages written before it to be dispatched at commit."""
+    if previous_transaction.parent is None:
+        session.info.pop(OUTBOX_KEY, None)
 
 
 @event.listens_for(Engine, "connect")

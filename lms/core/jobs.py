@@ -44,5 +44,5 @@ def run_due(*, deliver_now: bool) -> dict[str, int]:
 
             report["mail_sent"] = sum(deliver(message_id) == outbox.SENT for message_id in due)
         else:
-            outbox.dispatch(due)
+            outbox.dispatch(due, expires=float(current_app.config["RUN_DUE_INTERVAL_SECONDS"]))
     return report

@@ -90,16 +90,11 @@ def enqueue_email(
         status=SUPPRESSED if suppressed else PENDING,
         last_error="Adresse supprimée après un échec permanent." if suppressed else None,
     )
-    waiting = list(db.session.info.get(OUTBOX_KEY, ()))
     try:
         with db.session.begin_nested():  # a savepoint: a lost race must not spoil the caller's transaction
             db.session.add(message)
     except IntegrityError:
         # Another transaction wrote the same key after our look-up and committed first.
-        # Rolling back the savepoint fired core.db's after_rollback hook, which forgot the
-        # messages this transaction wrote before: they are still in it, so remember them.
-        if waiting:
-            db.session.info[OUTBOX_KEY] = waiting
         existing = _by_dedupe_key(dedupe_key)
         if existing is None:
             raise
@@ -113,8 +108,11 @@ def _by_dedupe_key(dedupe_key: str) -> OutboxMessage | None:
     return db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
 
 
-def dispatch(ids: list[int]) -> None:
-    """Called after commit: hand the new messages to whoever delivers them."""
+def dispatch(ids: list[int], *, expires: float | None = None) -> None:
+    """Called after commit: hand the new messages to whoever delivers them.
+
+    ``expires`` (seconds) lets the periodic scan's tasks lapse if no worker takes
+    them before the next scan, which would dispatch the same rows again."""
     config = current_app.config
     if not config["SMTP_HOST"]:
         return  # kept in the outbox, readable in the "Journal des envois"
@@ -128,7 +126,7 @@ def dispatch(ids: list[int]) -> None:
         celery = current_app.extensions["celery"]
         try:
             for message_id in ids:
-                celery.send_task("worker.tasks.mail.send_email", args=[message_id])
+                celery.send_task("worker.tasks.mail.send_email", args=[message_id], expires=expires)
         except Exception as exc:  # broker down: the periodic scan will pick the rows up
             log.warning("Broker unavailable (%s: %s); %d message(s) left for the periodic scan",
                         type(exc).__name__, exc, len(ids))
