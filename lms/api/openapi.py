@@ -53,19 +53,23 @@ SCHEMAS = {
     "Register": {
         "type": "object", "required": ["email", "password", "full_name"],
         "properties": {
-            "email": {"type": "string", "format": "email"}, "password": {"type": "string", "minLength": 10},
-            "full_name": {"type": "string"}, "organisation": {"type": ["string", "null"]},
+            "email": {"type": "string", "format": "email", "minLength": 1}, "password": {"type": "string", "minLength": 10},
+            "full_name": {"type": "string", "minLength": 1, "maxLength": 200}, "organisation": {"type": ["string", "null"]},
             "audience": {"enum": ["professional", "elected_official", "mdph_agent", "user_or_carer", "other", None]},
             "audience_consent": {"type": "boolean", "description": "required with audience user_or_carer"},
         },
+        # Health-revealing audience: only with explicit consent.
+        "if": {"required": ["audience"], "properties": {"audience": {"const": "user_or_carer"}}},
+        "then": {"required": ["audience_consent"], "properties": {"audience_consent": {"const": True}}},
     },
     "NewUser": {
         "type": "object", "required": ["email", "full_name", "role"],
         "properties": {
-            "email": {"type": "string", "format": "email"}, "full_name": {"type": "string"},
+            "email": {"type": "string", "format": "email", "minLength": 1},
+            "full_name": {"type": "string", "minLength": 1, "maxLength": 200},
             "role": {"enum": ["learner", "trainer", "coordinator"]},
             "audience": {"enum": ["professional", "elected_official", "mdph_agent", "other", None]},
-            "organisation": {"type": ["string", "null"]}, "password": {"type": ["string", "null"]},
+            "organisation": {"type": ["string", "null"]}, "password": {"type": ["string", "null"], "minLength": 10},
         },
     },
     "Progress": {
@@ -87,7 +91,7 @@ PATHS = {
     "/auth/token": {"post": {
         "summary": "Exchange credentials for a bearer token", "security": [],
         "requestBody": _body({"type": "object", "required": ["email", "password"], "properties": {
-            "email": {"type": "string"}, "password": {"type": "string"}}}),
+            "email": {"type": "string", "minLength": 1}, "password": {"type": "string", "minLength": 1}}}),
         "responses": {"200": _json({"type": "object", "required": ["token", "expires_at"], "properties": {
             "token": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}}),
             **_errors(400, 401, 415, 422, 429)}}},
@@ -106,7 +110,8 @@ PATHS = {
         "responses": {"201": _json(_ref("Profile"), "Created"), **_errors(400, 401, 403, 409, 415, 422)}}},
     "/users/import": {"post": {
         "summary": "Import learners from CSV (email,full_name,audience,organisation)",
-        "requestBody": _body({"type": "string"}, "text/csv"),
+        "requestBody": _body({"type": "string", "minLength": 1,
+                              "description": "header line email,full_name,audience,organisation"}, "text/csv"),
         "responses": {"200": _json({"type": "object", "required": ["created", "updated", "errors"], "properties": {
             "created": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"},
             "errors": {"type": "array", "items": {"type": "object", "properties": {

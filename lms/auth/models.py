@@ -22,11 +22,17 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def organisation_key(name: str) -> str:
+    return " ".join(name.split()).casefold()[:200]
+
+
 class Organisation(db.Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Case-folded in Python (SQLite's lower() ignores accents): "École" and "ÉCOLE" are one organisation.
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -29,9 +29,10 @@ def upgrade():
     op.create_table('organisations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('name_key', sa.String(length=200), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations')),
-    sa.UniqueConstraint('name', name=op.f('uq_organisations_name'))
+    sa.UniqueConstraint('name_key', name=op.f('uq_organisations_name_key'))
     )
     op.create_table('outbox_messages',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -261,3 +261,11 @@ def test_sign_in_attempts_are_limited_per_account_across_addresses(client, make)
     codes = [client.post("/api/v1/auth/token", json={"email": learner.email, "password": "faux"},
                          environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code for n in range(11)]
     assert codes[:10] == [401] * 10 and codes[10] == 429
+
+
+def test_organisations_match_whatever_the_case_and_accents(app, client, make):
+    headers = api_headers(app, make.coordinator())
+    for n, name in enumerate(["École Élan", "ÉCOLE  ÉLAN", "école élan"]):
+        response = client.post("/api/v1/users", headers=headers, json={
+            "email": f"e{n}@example.org", "full_name": "E", "role": "learner", "password": "assez long mot", "organisation": name})
+        assert response.status_code == 201 and response.json["organisation"] == "École Élan"

@@ -23,6 +23,7 @@ from lms.auth.models import (
     Organisation,
     User,
     hash_token,
+    organisation_key,
 )
 from lms.auth.passwords import hash_password, needs_rehash, verify_password
 from lms.auth.permissions import require_manage_users
@@ -77,9 +78,10 @@ def organisation_named(name: str | None) -> Organisation | None:
     name = " ".join((name or "").split())[:200]
     if not name:
         return None
-    found = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
+    key = organisation_key(name)
+    found = db.session.scalar(select(Organisation).where(Organisation.name_key == key))
     if found is None:
-        found = Organisation(name=name)
+        found = Organisation(name=name, name_key=key)
         db.session.add(found)
         db.session.flush()
     return found
@@ -290,6 +292,7 @@ def search_users(query: str | None = None, role: str | None = None):
     if query and query.strip():
         like = f"%{query.strip().lower()}%"
         stmt = stmt.outerjoin(Organisation).where(
-            or_(func.lower(User.full_name).like(like), User.email.like(like), func.lower(Organisation.name).like(like))
+            or_(func.lower(User.full_name).like(like), User.email.like(like),
+                Organisation.name_key.like(f"%{query.strip().casefold()}%"))
         )
     return stmt
