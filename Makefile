@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := lms
 
-.PHONY: install run test test-fast test-browser schemathesis translations demo clean
+.PHONY: install run test test-fast lint schemathesis translations demo clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ test: install node_modules/axe-core/axe.min.js
 
 test-fast: install
 	$(BIN)/pytest -m "not browser and not worker"
+
+lint: install
+	$(BIN)/ruff check lms worker config.py bench tests
 
 schemathesis: install
 	$(BIN)/python -m tests.api.run_schemathesis
