@@ -5,10 +5,13 @@ temporary folder. The schema is made by the Alembic migrations, as in production
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import socket
 import threading
+from collections import Counter
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -148,9 +151,15 @@ def api_headers(app, user, password: str = factories.PASSWORD) -> dict:
 # -- mail ----------------------------------------------------------------------
 
 class Mailbox:
-    """What a real SMTP server on 127.0.0.1 received. Tests take what they expect with pop()."""
+    """What a real SMTP server on 127.0.0.1 received. Tests take what they expect with pop().
 
-    def __init__(self):
+    With ``delay``, the message is recorded first and "250" answered only after the
+    delay: a sender killed meanwhile leaves a message the server has but the sender
+    never saw accepted (the one window in which a resend is a duplicate).
+    """
+
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
         self.messages: list[EmailMessage] = []
         self.lock = threading.Lock()
 
@@ -158,7 +167,20 @@ class Mailbox:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         with self.lock:
             self.messages.append(message)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.messages)
+
+    def snapshot(self) -> list[EmailMessage]:
+        with self.lock:
+            return list(self.messages)
+
+    def message_ids(self) -> Counter:
+        return Counter(message["Message-ID"] for message in self.snapshot())
 
     def pop(self, to: str | None = None) -> EmailMessage:
         with self.lock:
@@ -168,21 +190,28 @@ class Mailbox:
         raise AssertionError(f"no email to {to!r}; received: {[m['To'] for m in self.messages]}")
 
 
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server; the app delivers to it. Unexpected (not popped) mail fails the test."""
-    mailbox = Mailbox()
-    port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+@contextmanager
+def smtp_server_for(app, handler):
+    """Serve ``handler`` (with a ``messages`` list) on 127.0.0.1 and point the app at it.
+
+    Mail received and not taken by the test fails it."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     saved = app.config["SMTP_HOST"], app.config["SMTP_PORT"]
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port)
     try:
-        yield mailbox
+        yield handler
     finally:
         app.config["SMTP_HOST"], app.config["SMTP_PORT"] = saved
         controller.stop()
-    assert not mailbox.messages, f"unexpected email(s): {[(m['To'], m['Subject']) for m in mailbox.messages]}"
+    assert not handler.messages, f"unexpected email(s): {[(m['To'], m['Subject']) for m in handler.messages]}"
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server; the app delivers to it. Unexpected (not popped) mail fails the test."""
+    with smtp_server_for(app, Mailbox()) as mailbox:
+        yield mailbox
 
 
 @pytest.fixture(autouse=True)

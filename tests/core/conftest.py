@@ -4,10 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from lms.core import clock as real_clock
-from tests.conftest import Mailbox, free_port
+from tests.conftest import Mailbox, smtp_server_for
 
 
 class ScriptedSMTP(Mailbox):
@@ -57,17 +56,8 @@ class ScriptedSMTP(Mailbox):
 @pytest.fixture
 def scripted_smtp(app):
     """A ScriptedSMTP the app delivers to. Mail received and not popped fails the test."""
-    server = ScriptedSMTP()
-    controller = Controller(server, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    saved = app.config["SMTP_HOST"], app.config["SMTP_PORT"]
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port)
-    try:
+    with smtp_server_for(app, ScriptedSMTP()) as server:
         yield server
-    finally:
-        app.config["SMTP_HOST"], app.config["SMTP_PORT"] = saved
-        controller.stop()
-    assert not server.messages, f"unexpected email(s): {[(m['To'], m['Subject']) for m in server.messages]}"
 
 
 class Clock:

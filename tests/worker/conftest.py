@@ -8,17 +8,13 @@ fixture), cleaned of the rows these tests make at the start and at the end.
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -30,7 +26,7 @@ from lms import create_app
 from lms.auth.models import ApiToken, AuditEvent, EmailToken, User
 from lms.core.outbox import MailSuppression, OutboxMessage
 from lms.extensions import db
-from tests.conftest import free_port, reset_schema
+from tests.conftest import Mailbox, free_port, reset_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -137,46 +133,13 @@ def _clean_shared_database(app) -> None:
 
 # -- SMTP ------------------------------------------------------------------------
 
-class RecordingSMTP:
-    """An SMTP server that records every message it accepts.
-
-    With ``delay``, it records the message first and answers "250" only after the
-    delay: a worker killed meanwhile leaves a message the server has but the
-    sender never saw accepted (the one window in which a resend is a duplicate).
-    """
-
-    def __init__(self, delay: float = 0.0):
-        self.delay = delay
-        self.messages: list[EmailMessage] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.original_content, policy=policy.default)
-        with self.lock:
-            self.messages.append(message)
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        return "250 Message accepted for delivery"
-
-    def count(self) -> int:
-        with self.lock:
-            return len(self.messages)
-
-    def snapshot(self) -> list[EmailMessage]:
-        with self.lock:
-            return list(self.messages)
-
-    def message_ids(self) -> Counter:
-        return Counter(message["Message-ID"] for message in self.snapshot())
-
-
 @pytest.fixture
 def smtp_server():
     """Start with ``smtp_server(delay=...)``; returns (handler, port)."""
     controllers = []
 
     def start(delay: float = 0.0):
-        handler = RecordingSMTP(delay)
+        handler = Mailbox(delay)
         port = free_port()
         controller = Controller(handler, hostname="127.0.0.1", port=port)
         controller.start()
