@@ -53,6 +53,7 @@ ROUTES = [
     ("POST", "/admin/utilisateurs/nouveau", {}, coordinator_only(422)),
     ("GET", "/admin/utilisateurs/<int:user_id>", None, coordinator_only()),
     ("POST", "/admin/utilisateurs/<int:user_id>", {"role": "learner"}, coordinator_only(302)),
+    ("POST", "/admin/utilisateurs/<int:user_id>/invitation", {}, coordinator_only(302)),
     ("GET", "/admin/utilisateurs/import", None, coordinator_only()),
     ("POST", "/admin/utilisateurs/import", {}, coordinator_only(422)),
     ("GET", "/admin/envois", None, coordinator_only()),

@@ -255,6 +255,21 @@ def show_user(user_id: int):
     return render_template("auth/user_show.html", user=user, form=form), 422 if form.errors else 200
 
 
+@bp.post("/admin/utilisateurs/<int:user_id>/invitation")
+@login_required
+def resend_invitation(user_id: int):
+    require_manage_users(current_user)
+    user = services.get_user(user_id)
+    try:
+        services.resend_invitation(current_user, user)
+        commit()
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Une nouvelle invitation a été envoyée à %(email)s.", email=user.email), "success")
+    return redirect(url_for("auth.show_user", user_id=user.id))
+
+
 @bp.route("/admin/utilisateurs/import", methods=["GET", "POST"])
 @login_required
 def import_users():

@@ -223,3 +223,28 @@ def test_production_cookies_are_secure():
     from config import ProductionConfig
 
     assert ProductionConfig.SESSION_COOKIE_SECURE and ProductionConfig.REMEMBER_COOKIE_SECURE
+
+
+def test_coordinator_resends_an_invitation_and_old_links_die(client, make, outbox):
+    coordinator = make.coordinator()
+    login_as(client, coordinator)
+    post_form(client, "/admin/utilisateurs/nouveau", {"full_name": "Lent", "email": "lent@example.org", "role": "learner"})
+    invitee = db.session.scalar(select(User).where(User.email == "lent@example.org"))
+    first_link = re.search(r"(/mot-de-passe/\S+)", outbox(recipient="lent@example.org")[0].body_text).group(1)
+
+    response = post_form(client, f"/admin/utilisateurs/{invitee.id}/invitation", token_from=f"/admin/utilisateurs/{invitee.id}",
+                         follow_redirects=True)
+    assert "Une nouvelle invitation a été envoyée à lent@example.org." in response.get_data(as_text=True)
+    messages = outbox(recipient="lent@example.org")
+    assert len(messages) == 2
+    second_link = re.search(r"(/mot-de-passe/\S+)", messages[1].body_text).group(1)
+    assert client.get(first_link).status_code == 404
+    assert client.get(second_link).status_code == 200
+
+
+def test_no_invitation_for_someone_who_has_a_password(client, make):
+    login_as(client, make.coordinator())
+    active = make.learner()
+    response = post_form(client, f"/admin/utilisateurs/{active.id}/invitation", token_from=f"/admin/utilisateurs/{active.id}",
+                         follow_redirects=True)
+    assert "déjà choisi son mot de passe" in response.get_data(as_text=True)

@@ -18,6 +18,7 @@ from lms.auth.services.accounts import (
     organisation_named,
     register,
     request_password_reset,
+    resend_invitation,
     search_users,
     send_invitation,
     set_password_with_token,
@@ -44,6 +45,6 @@ __all__ = [
     "change_password", "change_role", "check_audience", "check_full_name", "check_password_strength", "course_progress",
     "create_user", "decode_csv", "erase_user", "export_user_data", "find_email_token", "get_user", "import_users_csv",
     "issue_api_token", "normalize_email", "organisation_named", "process_inactive_accounts", "progress_providers",
-    "register", "request_password_reset", "search_users", "send_invitation", "set_password_with_token",
+    "register", "request_password_reset", "resend_invitation", "search_users", "send_invitation", "set_password_with_token",
     "update_profile", "user_by_email", "user_for_api_token",
 ]

@@ -208,6 +208,18 @@ def send_invitation(user: User, inviter: User | None) -> EmailToken:
     return token
 
 
+def resend_invitation(actor: User, user: User) -> EmailToken:
+    """A new invitation link for someone who never set a password (the old links stop working)."""
+    require_manage_users(actor)
+    if user.password_hash:
+        raise Conflict(_("Cette personne a déjà choisi son mot de passe : elle peut utiliser « Mot de passe oublié »."),
+                       code="already_active")
+    for old in db.session.scalars(select(EmailToken).where(EmailToken.user_id == user.id, EmailToken.used_at.is_(None))):
+        old.used_at = utcnow()
+    audit(actor, user, "invitation_resent")
+    return send_invitation(user, actor)
+
+
 def request_password_reset(email: str) -> None:
     """Always behaves the same, whether or not the address has an account."""
     user = user_by_email(email or "")
