@@ -79,6 +79,11 @@ class Config:
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
     WTF_CSRF_TIME_LIMIT = None  # tied to the session, which already expires
     MAX_CONTENT_LENGTH = env_int("MAX_REQUEST_MB", 16) * 1024 * 1024
+    # Video uploads are streamed to the media store and checked against this limit instead.
+    MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 2048)
+    # "nginx": media responses carry X-Accel-Redirect and nginx sends the bytes.
+    MEDIA_ACCEL = env("MEDIA_ACCEL")
+    MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", "/_media/")
 
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = env("REDIS_URL") or "memory://"

@@ -1,0 +1,4 @@
+"""Courses, modules, items, quizzes and videos: what trainers build and learners follow."""
+from flask import Blueprint
+
+bp = Blueprint("authoring", __name__)

@@ -1,0 +1,193 @@
+"""Course content: Course -> Module -> Item (video | quiz | text), quizzes and videos.
+
+Items and modules carry a ``key`` so a course imported from files
+(``flask import-course``) is updated in place: learners' progress, which points
+at item ids, survives an update.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.core.clock import utcnow
+from lms.core.errors import Conflict
+from lms.extensions import db
+
+DRAFT, PUBLISHED = "draft", "published"
+VIDEO, QUIZ, TEXT = "video", "quiz", "text"
+ITEM_KINDS = (VIDEO, QUIZ, TEXT)
+GRADED, PRE_TEST, POST_TEST = "graded", "pre_test", "post_test"
+QUIZ_ROLES = (GRADED, PRE_TEST, POST_TEST)
+SINGLE, MULTIPLE, TRUE_FALSE = "single", "multiple", "true_false"
+QUESTION_KINDS = (SINGLE, MULTIPLE, TRUE_FALSE)
+PROCESSING, READY, FAILED = "processing", "ready", "failed"
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    objectives: Mapped[list] = mapped_column(JSON, default=list)            # operational objectives, strings
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)           # declared duration
+    prerequisites: Mapped[str | None] = mapped_column(Text)                 # None: "Aucun prérequis"
+    remote_activities: Mapped[list] = mapped_column(JSON, default=list)     # [{"title", "minutes"}]
+    support: Mapped[dict] = mapped_column(JSON, default=dict)               # {"contact", "response_time", "technical", "pedagogical"}
+    assessment: Mapped[str] = mapped_column(Text, default="")               # assessment methods
+    audience_note: Mapped[str] = mapped_column(Text, default="")            # who the course is for
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    source_path: Mapped[str | None] = mapped_column(String(300))            # courses/<slug> when imported from files
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    modules: Mapped[list[Module]] = relationship(back_populates="course", order_by="Module.position",
+                                                 cascade="all, delete-orphan")
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PUBLISHED
+
+    def items(self) -> list[Item]:
+        return [item for module in self.modules for item in module.items]
+
+    def publish(self) -> None:
+        """State change only; the checks that may refuse it live in services.publish_course."""
+        if self.status == PUBLISHED:
+            raise Conflict("Ce parcours est déjà publié.", code="already_published")
+        self.status, self.published_at = PUBLISHED, utcnow()
+
+    def unpublish(self) -> None:
+        if self.status != PUBLISHED:
+            raise Conflict("Ce parcours n'est pas publié.", code="not_published")
+        self.status = DRAFT
+
+
+class Module(db.Model):
+    __tablename__ = "modules"
+    __table_args__ = (UniqueConstraint("course_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    items: Mapped[list[Item]] = relationship(back_populates="module", order_by="Item.position",
+                                             cascade="all, delete-orphan")
+
+
+class Item(db.Model):
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("module_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    estimated_minutes: Mapped[int | None] = mapped_column(Integer)
+    content_note: Mapped[str | None] = mapped_column(Text)                  # shown before sensitive content
+    body_markdown: Mapped[str] = mapped_column(Text, default="")            # text items; intro for others
+    video_id: Mapped[int | None] = mapped_column(ForeignKey("videos.id", ondelete="SET NULL"), index=True)
+
+    module: Mapped[Module] = relationship(back_populates="items")
+    video: Mapped[Video | None] = relationship()
+    quiz: Mapped[Quiz | None] = relationship(back_populates="item", uselist=False, cascade="all, delete-orphan")
+
+
+class Quiz(db.Model):
+    __tablename__ = "quizzes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default=GRADED)
+    pass_mark: Mapped[int] = mapped_column(Integer, default=0)              # 0-100
+    max_attempts: Mapped[int | None] = mapped_column(Integer)               # None: unlimited
+
+    item: Mapped[Item] = relationship(back_populates="quiz")
+    questions: Mapped[list[Question]] = relationship(back_populates="quiz", order_by="Question.position",
+                                                     cascade="all, delete-orphan")
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20), default=SINGLE)
+    prompt: Mapped[str] = mapped_column(Text)
+    explanation: Mapped[str] = mapped_column(Text, default="")              # the myth and the reality
+
+    quiz: Mapped[Quiz] = relationship(back_populates="questions")
+    choices: Mapped[list[Choice]] = relationship(back_populates="question", order_by="Choice.position",
+                                                 cascade="all, delete-orphan")
+
+
+class Choice(db.Model):
+    __tablename__ = "choices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    correct: Mapped[bool] = mapped_column(Boolean, default=False)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+
+    question: Mapped[Question] = relationship(back_populates="choices")
+
+
+class Video(db.Model):
+    """An uploaded film and what the worker made of it. Files live in the media store (core.storage)."""
+
+    __tablename__ = "videos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=PROCESSING, index=True)
+    error: Mapped[str | None] = mapped_column(Text)                         # why it failed, for a trainer
+    original_key: Mapped[str | None] = mapped_column(String(200))           # the upload as received
+    original_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    original_size: Mapped[int | None] = mapped_column(Integer)
+    stream_key: Mapped[str | None] = mapped_column(String(200))             # MP4 H.264/AAC, faststart
+    stream_size: Mapped[int | None] = mapped_column(Integer)
+    poster_key: Mapped[str | None] = mapped_column(String(200))
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    transcript: Mapped[str | None] = mapped_column(Text)                    # Markdown shown next to the player
+    transcript_from_captions: Mapped[bool] = mapped_column(Boolean, default=True)
+    speakers: Mapped[str | None] = mapped_column(Text)                      # speakers are named
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    captions: Mapped[list[Caption]] = relationship(back_populates="video", order_by="Caption.lang",
+                                                   cascade="all, delete-orphan")
+
+    def caption(self, lang: str) -> Caption | None:
+        return next((c for c in self.captions if c.lang == lang), None)
+
+
+class Caption(db.Model):
+    __tablename__ = "captions"
+    __table_args__ = (UniqueConstraint("video_id", "lang"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(10))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    video: Mapped[Video] = relationship(back_populates="captions")
