@@ -84,6 +84,10 @@ class Config:
     # "nginx": media responses carry X-Accel-Redirect and nginx sends the bytes.
     MEDIA_ACCEL = env("MEDIA_ACCEL")
     MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", "/_media/")
+    # Video processing (worker): ffmpeg's time bound, and when a video still processing is triggered again.
+    VIDEO_FFMPEG_TIMEOUT_SECONDS = env_int("VIDEO_FFMPEG_TIMEOUT_SECONDS", 4 * 3600)
+    VIDEO_PROCESSING_LEASE_SECONDS = env_int("VIDEO_PROCESSING_LEASE_SECONDS", 5 * 3600)
+    VIDEO_MAX_ATTEMPTS = env_int("VIDEO_MAX_ATTEMPTS", 3)
 
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = env("REDIS_URL") or "memory://"

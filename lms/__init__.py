@@ -56,12 +56,14 @@ def create_app(config: type | None = None, **overrides) -> Flask:
 
     from lms.api import bp as api_bp
     from lms.auth import bp as auth_bp
+    from lms.media import bp as media_bp
     from lms.messages import bp as messages_bp
     from lms.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(media_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 

@@ -4,10 +4,13 @@ Each route of the url_map must appear in ROUTES (a new route without an entry
 fails the test), with the status each kind of caller gets: anonymous, the
 learner whose data it is, another learner, a trainer, a coordinator.
 """
+import io
+
 import pytest
 
 from lms.core import outbox
 from tests.conftest import api_headers, csrf_token, login_as
+from tests.videotools import VTT, course_using, ready_video
 
 ANON, OWNER, OTHER, TRAINER, COORD = "anonymous", "learner", "other_learner", "trainer", "coordinator"
 ACTORS = (ANON, OWNER, OTHER, TRAINER, COORD)
@@ -29,7 +32,12 @@ def owner_or_coordinator(ok=200, anon=401):
     return {ANON: anon, OWNER: ok, OTHER: 403, TRAINER: 403, COORD: ok}
 
 
-# (method, rule, body, expected) — {owner} is the learner's id, {message} an outbox message id.
+def staff_only(ok=200, anon=401):
+    return {ANON: anon, OWNER: 403, OTHER: 403, TRAINER: ok, COORD: ok}
+
+
+# (method, rule, body, expected) — {owner} is the learner's id, {message} an outbox message id,
+# {video_id} a ready video used by a published course (so learners may watch it).
 ROUTES = [
     ("GET", "/", None, signed_in(200)),
     ("GET", "/connexion", None, {**everyone(302), ANON: 200}),
@@ -73,6 +81,14 @@ ROUTES = [
     ("POST", "/api/v1/users/import", "csv", coordinator_only(200, anon=401)),
     ("GET", "/api/v1/users/<int:user_id>", None, owner_or_coordinator()),
     ("GET", "/api/v1/users/<int:user_id>/progress", None, owner_or_coordinator()),
+    ("POST", "/api/v1/videos", "video", staff_only(202)),
+    ("GET", "/api/v1/videos/<int:video_id>", None, signed_in(200, anon=401)),
+    ("POST", "/api/v1/videos/<int:video_id>/captions", "vtt", staff_only(201)),
+    ("PUT", "/api/v1/videos/<int:video_id>/transcript", "text", staff_only(200)),
+    # Media (session cookie or bearer token); learners: the video is in a published course.
+    ("GET", "/media/videos/<int:video_id>/stream.mp4", None, signed_in(200, anon=401)),
+    ("GET", "/media/videos/<int:video_id>/poster.jpg", None, signed_in(200, anon=401)),
+    ("GET", "/media/videos/<int:video_id>/captions/<lang>.vtt", None, signed_in(200, anon=401)),
 ]
 
 
@@ -98,8 +114,10 @@ def people(make):
 def test_route_permissions(app, client, people, outbox, actor, method, rule, body, expected):
     owner = people[OWNER]
     message = outbox_message(owner)
+    video = ready_video(people[TRAINER])
+    course_using(video, published=True)
     path = (rule.replace("<int:user_id>", str(owner.id)).replace("<int:message_id>", str(message.id))
-            .replace("<token>", "not-a-real-token"))
+            .replace("<token>", "not-a-real-token").replace("<int:video_id>", str(video.id)).replace("<lang>", "fr"))
     is_api = path.startswith("/api/")
     headers = {}
     if actor != ANON:
@@ -110,6 +128,13 @@ def test_route_permissions(app, client, people, outbox, actor, method, rule, bod
     kwargs = {"headers": headers}
     if body == "csv":
         kwargs.update(data=b"email,full_name\nimported@example.org,Imported\n", content_type="text/csv")
+    elif body == "video":  # the bytes of an MP4 header: accepted, then its processing fails (inline in tests)
+        kwargs.update(data={"title": "Film", "file": (io.BytesIO(b"\x00\x00\x00\x18ftypisom" + bytes(64)), "f.mp4")},
+                      content_type="multipart/form-data")
+    elif body == "vtt":
+        kwargs.update(data=VTT, content_type="text/vtt", query_string={"lang": "fr"})
+    elif body == "text":
+        kwargs.update(data="Transcription **relue**, santé.".encode(), content_type="text/markdown")
     elif body is not None and is_api:
         kwargs["json"] = {k: v.format(actor=actor, owner_email=owner.email) if isinstance(v, str) else v for k, v in body.items()}
     elif body is not None:

@@ -32,6 +32,7 @@ def _body(schema: dict, media: str = "application/json") -> dict:
 
 
 USER_ID = {"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+VIDEO_ID = {"name": "video_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 BEARER = [{"bearer": []}]
 
 SCHEMAS = {
@@ -80,6 +81,18 @@ SCHEMAS = {
                 "completed_at": {"type": ["string", "null"]}, "completed_items": {"type": "integer"},
                 "required_items": {"type": "integer"}}}}},
     },
+    "Video": {
+        "type": "object", "required": ["id", "status", "duration_s", "poster_url", "stream_url", "captions"],
+        "properties": {
+            "id": {"type": "integer"}, "title": {"type": "string"},
+            "status": {"enum": ["processing", "ready", "failed"]},
+            "duration_s": {"type": ["number", "null"]},
+            "poster_url": {"type": ["string", "null"]}, "stream_url": {"type": ["string", "null"]},
+            "captions": {"type": "array", "items": {"type": "object", "required": ["lang", "url"], "properties": {
+                "lang": {"type": "string"}, "url": {"type": "string"}}}},
+            "error": {"type": ["string", "null"], "description": "why processing failed, in French, for a trainer"},
+        },
+    },
 }
 
 PATHS = {
@@ -123,6 +136,34 @@ PATHS = {
     "/users/{user_id}/progress": {"get": {
         "summary": "A person's progress (coordinator, or the person)", "parameters": [USER_ID],
         "responses": {"200": _json(_ref("Progress")), **_errors(401, 403, 404)}}},
+    "/videos": {"post": {
+        "summary": "Upload a video (trainer, coordinator); processed in the background",
+        "requestBody": _body({"type": "object", "required": ["file"], "properties": {
+            "file": {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"},
+            "title": {"type": "string", "maxLength": 200}}}, "multipart/form-data"),
+        "responses": {"202": _json({"type": "object", "required": ["id", "status"], "properties": {
+            "id": {"type": "integer"}, "status": {"const": "processing"}}}, "Accepted"),
+            **_errors(400, 401, 403, 413, 415, 422)}}},
+    "/videos/{video_id}": {"get": {
+        "summary": "A video's state and the URLs of its files (staff; learners of a published course using it)",
+        "parameters": [VIDEO_ID], "responses": {"200": _json(_ref("Video")), **_errors(401, 403, 404)}}},
+    "/videos/{video_id}/captions": {"post": {
+        "summary": "Add or replace the WebVTT captions of one language",
+        "parameters": [VIDEO_ID, {"name": "lang", "in": "query", "required": True,
+                                  "schema": {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"}}],
+        "requestBody": _body({"type": "string", "minLength": 6, "description": "WebVTT, UTF-8"}, "text/vtt"),
+        "responses": {"201": _json({"type": "object", "required": ["lang", "url"], "properties": {
+            "lang": {"type": "string"}, "url": {"type": "string"}}}, "Created"),
+            **_errors(400, 401, 403, 404, 413, 415, 422)}}},
+    "/videos/{video_id}/transcript": {"put": {
+        "summary": "Replace the transcript shown next to the player (empty: back to the French captions)",
+        "parameters": [VIDEO_ID],
+        "requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string"}},
+                                                       "text/markdown": {"schema": {"type": "string"}}}},
+        "responses": {"200": _json({"type": "object", "required": ["id", "transcript"], "properties": {
+            "id": {"type": "integer"}, "transcript": {"type": ["string", "null"]},
+            "from_captions": {"type": "boolean"}}}),
+            **_errors(400, 401, 403, 404, 413, 415, 422)}}},
     "/openapi.json": {"get": {"summary": "This description", "security": [], "responses": {
         "200": _json({"type": "object"})}}},
 }

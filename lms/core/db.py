@@ -12,21 +12,72 @@ from sqlalchemy.orm import Session
 from lms.extensions import db
 
 OUTBOX_KEY = "lms_outbox_new"
+TASKS_KEY = "lms_outbox_tasks_new"
 
 
 def commit() -> None:
     new_ids = list(db.session.info.get(OUTBOX_KEY, ()))
+    task_ids = list(db.session.info.get(TASKS_KEY, ()))
     db.session.commit()
     db.session.info.pop(OUTBOX_KEY, None)
+    db.session.info.pop(TASKS_KEY, None)
     if new_ids:
         from lms.core.outbox import dispatch
 
         dispatch(new_ids)
+    if task_ids:
+        dispatch_tasks(task_ids)
+
+
+def dispatch_tasks(task_ids: list[int], *, expires: float | None = None) -> None:
+    """After a commit: start the triggered tasks (a Celery task each, or in-process with "inline")."""
+    from flask import current_app
+
+    from lms.core import outbox
+
+    mode = current_app.config["OUTBOX_DISPATCH"]
+    if mode == "inline":
+        for task_id in task_ids:
+            run_task_now(task_id)
+    elif mode == "celery":
+        sent = outbox.publish_tasks(task_ids, expires=expires)
+        outbox.mark_tasks_sent(sent)
+        commit()
+
+
+def run_task_now(task_id: int) -> None:
+    """Run a trigger's registered handler in this process, then commit (tests, ``flask jobs run-due``).
+
+    A handler that raises is logged and its trigger left pending: the commit that wrote
+    the trigger has already succeeded and must not be reported as failed."""
+    import logging
+
+    from lms.core import outbox
+
+    row = db.session.get(outbox.OutboxTask, task_id)
+    if row is None or row.status != outbox.PENDING:
+        return
+    name, args = row.task, list(row.args)
+    try:
+        outbox.task_handler(name)(*args)
+        outbox.mark_tasks_sent([task_id])
+        commit()
+    except Exception as exc:
+        rollback()
+        logging.getLogger(__name__).exception("Task %s%r failed in process", name, args)
+        row = db.session.get(outbox.OutboxTask, task_id)
+        if row is not None:
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            row.attempts += 1
+            if row.attempts >= 3:  # a trigger that keeps failing stops being retried
+                row.status = outbox.FAILED
+            commit()
 
 
 def rollback() -> None:
     db.session.rollback()
     db.session.info.pop(OUTBOX_KEY, None)
+    db.session.info.pop(TASKS_KEY, None)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -35,6 +86,7 @@ def _forget_outbox_on_rollback(session: Session, previous_transaction) -> None:
     request leaves the messages written before it to be dispatched at commit."""
     if previous_transaction.parent is None:
         session.info.pop(OUTBOX_KEY, None)
+        session.info.pop(TASKS_KEY, None)
 
 
 @event.listens_for(Engine, "connect")

@@ -72,6 +72,13 @@ class UnsupportedMediaType(DomainError):
         return _("Type de contenu non pris en charge.")
 
 
+class TooLarge(DomainError):
+    status, code = 413, "too_large"
+
+    def default_message(self):
+        return _("Le contenu envoyé est trop volumineux.")
+
+
 # Codes and French messages for HTTP errors raised by Flask/Werkzeug itself.
 HTTP_CODES = {
     400: "malformed",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from flask import current_app
 
 from lms.core import outbox
-from lms.core.db import commit
+from lms.core.db import commit, dispatch_tasks, run_task_now
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,15 @@ def run_due(*, deliver_now: bool) -> dict[str, int]:
     for job in _JOBS:
         report[job.__name__] = job()
         commit()
+    tasks_due = outbox.due_task_ids()
+    commit()
+    report["tasks_due"] = len(tasks_due)
+    if tasks_due:
+        if deliver_now:
+            for task_id in tasks_due:
+                run_task_now(task_id)
+        else:
+            dispatch_tasks(tasks_due, expires=float(current_app.config["RUN_DUE_INTERVAL_SECONDS"]))
     report["released_claims"] = outbox.release_stale_claims()
     commit()
     due = outbox.due_message_ids()

@@ -1,14 +1,22 @@
-"""Durable outgoing messages, written in the caller's transaction.
+"""Durable outgoing messages and task triggers, written in the caller's transaction.
 
 A message is a row with a unique ``dedupe_key``: enqueueing the same key twice
 yields the first row. After the commit (see core.db.commit) each new row is
 handed to the worker; if the broker is down the row simply waits for the
 periodic scan (core.jobs), so nothing is lost.
+
+Task triggers (``OutboxTask``) work the same way for background work such as
+processing an uploaded video: ``enqueue_task(name, args, dedupe_key=...)`` in
+the transaction, a Celery task sent by name after the commit (or, with
+``OUTBOX_DISPATCH = "inline"``, the handler registered under that name run in
+the process), and rows the broker refused re-sent by the periodic scan.
+Tasks are idempotent, so a trigger sent twice does no harm.
 """
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
@@ -17,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.core.clock import utcnow
-from lms.core.db import OUTBOX_KEY
+from lms.core.db import OUTBOX_KEY, TASKS_KEY
 from lms.extensions import db
 
 log = logging.getLogger(__name__)
@@ -200,3 +208,97 @@ def forget_recipient(email: str) -> None:
         .where(OutboxMessage.recipient == email)
         .values(recipient="effacé", subject="(effacé)", body_text="", body_html=None, headers={})
     )
+
+
+# -- task triggers -------------------------------------------------------------
+
+class OutboxTask(db.Model):
+    """A background task to start after the commit: the task's registered name and JSON arguments."""
+
+    __tablename__ = "outbox_tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    task: Mapped[str] = mapped_column(String(200))
+    args: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)  # pending -> sent
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+_TASK_HANDLERS: dict[str, Callable[..., object]] = {}
+
+
+def register_task(name: str, handler: Callable[..., object]) -> None:
+    """The in-process equivalent of the Celery task ``name`` (used by inline dispatch and ``flask jobs run-due``).
+
+    The handler adds and flushes; whoever runs it commits."""
+    _TASK_HANDLERS[name] = handler
+
+
+def task_handler(name: str) -> Callable[..., object]:
+    try:
+        return _TASK_HANDLERS[name]
+    except KeyError:
+        raise LookupError(f"no in-process handler registered for task {name!r}") from None
+
+
+def enqueue_task(task: str, args: list, *, dedupe_key: str) -> OutboxTask:
+    """Write a task trigger in the current transaction; the same key twice yields the first row."""
+    existing = db.session.scalar(select(OutboxTask).where(OutboxTask.dedupe_key == dedupe_key))
+    if existing is not None:
+        return existing
+    row = OutboxTask(dedupe_key=dedupe_key, task=task, args=list(args), status=PENDING)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        existing = db.session.scalar(select(OutboxTask).where(OutboxTask.dedupe_key == dedupe_key))
+        if existing is None:
+            raise
+        return existing
+    db.session.info.setdefault(TASKS_KEY, []).append(row.id)
+    return row
+
+
+def publish_tasks(ids: list[int], *, expires: float | None = None) -> list[int]:
+    """Called after commit with OUTBOX_DISPATCH = "celery": send each trigger to the broker.
+
+    Returns the ids the broker accepted (the caller marks them sent and commits);
+    the others stay pending for the periodic scan."""
+    celery = current_app.extensions["celery"]
+    sent = []
+    for task_id in ids:
+        row = db.session.get(OutboxTask, task_id)
+        if row is None or row.status != PENDING:
+            continue
+        try:
+            celery.send_task(row.task, args=list(row.args), expires=expires)
+        except Exception as exc:  # broker down: the periodic scan will send it
+            log.warning("Broker unavailable (%s: %s); task %s left for the periodic scan", type(exc).__name__, exc, row.task)
+            break
+        sent.append(task_id)
+    return sent
+
+
+def mark_tasks_sent(ids: list[int], error: str | None = None) -> None:
+    if ids:
+        db.session.execute(
+            update(OutboxTask).where(OutboxTask.id.in_(ids), OutboxTask.status == PENDING)
+            .values(status=SENT, sent_at=utcnow(), attempts=OutboxTask.attempts + 1, last_error=error)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def due_task_ids(limit: int = 500) -> list[int]:
+    return list(db.session.scalars(
+        select(OutboxTask.id).where(OutboxTask.status == PENDING).order_by(OutboxTask.id).limit(limit)))
+
+
+def tasks_with_prefix(prefix: str) -> list[OutboxTask]:
+    """The triggers whose dedupe key starts with ``prefix`` (e.g. every attempt for one video), oldest first."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return list(db.session.scalars(
+        select(OutboxTask).where(OutboxTask.dedupe_key.like(f"{escaped}%", escape="\\")).order_by(OutboxTask.id)))

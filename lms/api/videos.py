@@ -1,0 +1,84 @@
+"""Videos: upload (streamed, processed by the worker), state, captions and transcript."""
+from __future__ import annotations
+
+from flask import current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+
+from lms.api import bp
+from lms.api.common import authenticated, caller
+from lms.authoring import videos
+from lms.authoring.models import FAILED, Video
+from lms.authoring.permissions import require_manage_videos, require_view_video
+from lms.core.db import commit
+from lms.core.errors import BadRequest, Invalid, UnsupportedMediaType
+from lms.media.urls import media_urls
+
+MB = 1024 * 1024
+
+
+def video_state(video: Video) -> dict:
+    state = {"id": video.id, "title": video.title, "status": video.status, "duration_s": video.duration_s,
+             **media_urls(video)}
+    if video.status == FAILED:
+        state["error"] = video.error
+    return state
+
+
+@bp.post("/videos")
+@authenticated
+def upload_video():
+    """202 ``{id, status}``; the upload is spooled to disk by the form parser, then streamed to the media store."""
+    require_manage_videos(caller())
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType(_("Formulaire multipart/form-data attendu, avec le fichier dans le champ « file »."))
+    max_bytes = int(current_app.config["MAX_UPLOAD_MB"] * MB)
+    # This route alone is bound by MAX_UPLOAD_MB, not by MAX_CONTENT_LENGTH (+1 MB for the multipart framing).
+    request.max_content_length = max_bytes + MB
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid(fields={"file": _("Ce champ est obligatoire.")})
+    video = videos.create_video(caller(), upload.stream, request.form.get("title") or upload.filename or "",
+                                max_bytes=max_bytes)
+    video_id, status = video.id, video.status
+    commit()  # then the processing trigger is dispatched
+    response = jsonify({"id": video_id, "status": status})
+    response.headers["Location"] = url_for("api.get_video", video_id=video_id)
+    return response, 202
+
+
+@bp.get("/videos/<int:video_id>")
+@authenticated
+def get_video(video_id: int):
+    video = videos.get_video(video_id)
+    require_view_video(caller(), video)
+    return jsonify(video_state(video))
+
+
+@bp.post("/videos/<int:video_id>/captions")
+@authenticated
+def add_caption(video_id: int):
+    """201 ``{lang, url}``; 422 with the faulty line when the body is not valid WebVTT."""
+    video = videos.get_video(video_id)
+    require_manage_videos(caller())
+    if request.mimetype not in ("text/vtt", "text/plain"):
+        raise UnsupportedMediaType(_("Corps WebVTT attendu (Content-Type: text/vtt)."))
+    lang = request.args.get("lang", "")
+    caption = videos.add_caption(caller(), video, lang, request.get_data())
+    commit()
+    return jsonify({"lang": caption.lang, "url": url_for("media.send_caption", video_id=video.id, lang=caption.lang)}), 201
+
+
+@bp.put("/videos/<int:video_id>/transcript")
+@authenticated
+def set_transcript(video_id: int):
+    video = videos.get_video(video_id)
+    require_manage_videos(caller())
+    if request.mimetype not in ("text/plain", "text/markdown"):
+        raise UnsupportedMediaType(_("Corps texte attendu (Content-Type: text/plain ou text/markdown)."))
+    try:
+        text = request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest(_("Le texte doit être encodé en UTF-8."), code="malformed_text") from None
+    videos.set_transcript(caller(), video, text)
+    commit()
+    return jsonify({"id": video.id, "transcript": video.transcript, "from_captions": video.transcript_from_captions})

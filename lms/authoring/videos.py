@@ -1,0 +1,298 @@
+"""Videos: upload, processing by the worker, captions and transcript.
+
+``create_video`` streams the upload into the media store and checks from its
+bytes that it is a video container; a trigger in the outbox then has the worker
+run ``process_video``, which makes the MP4 H.264/AAC "faststart" file the
+players stream and a poster image, with the pip-installed ffmpeg.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+import imageio_ffmpeg
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms.auth.models import User
+from lms.authoring import vtt
+from lms.authoring.models import FAILED, PROCESSING, READY, Caption, Video
+from lms.authoring.permissions import require_manage_videos
+from lms.core import outbox, storage
+from lms.core.clock import as_utc, utcnow
+from lms.core.errors import Invalid, NotFound, TooLarge, UnsupportedMediaType
+from lms.core.jobs import due_job
+from lms.extensions import db
+
+log = logging.getLogger(__name__)
+
+PROCESS_TASK = "worker.tasks.videos.process_video"
+LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+# Reasons shown to the trainer (data stored on the video, in French like the content).
+TRUNCATED = ("Le fichier semble incomplet ou endommagé (envoi interrompu ?) : il ne peut pas être lu. "
+             "Envoyez à nouveau le fichier d'origine.")
+NO_VIDEO_STREAM = "Le fichier ne contient pas d'image vidéo (seulement du son ou des données). Envoyez un fichier vidéo."
+CONVERSION_FAILED = ("La conversion de la vidéo a échoué : le fichier est peut-être endommagé ou dans un format "
+                     "trop ancien. Essayez de l'exporter à nouveau en MP4 depuis votre logiciel de montage.")
+ORIGINAL_MISSING = "Le fichier envoyé est introuvable sur le serveur. Envoyez-le à nouveau."
+GAVE_UP = "Le traitement de la vidéo n'a pas abouti après plusieurs essais. Envoyez-la à nouveau ou contactez l'équipe."
+TOO_LONG = "Le traitement de la vidéo a pris trop de temps et a été interrompu."
+
+
+# -- upload --------------------------------------------------------------------
+
+def sniff_container(head: bytes) -> str | None:
+    """The container named by the first bytes, or None when it is not a video container we accept."""
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return "mov" if head[8:12] == b"qt  " else "mp4"
+    if len(head) >= 8 and head[4:8] in (b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"):
+        return "mov"  # old QuickTime files without ftyp
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "matroska"  # WebM and Matroska
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "avi"
+    if len(head) >= 377 and head[0] == head[188] == head[376] == 0x47:
+        return "mpegts"
+    if head.startswith(b"\x00\x00\x01\xba"):
+        return "mpegps"
+    if head.startswith(b"FLV\x01"):
+        return "flv"
+    if head.startswith(b"OggS"):
+        return "ogg"
+    if head.startswith(b"\x30\x26\xb2\x75\x8e\x66\xcf\x11"):
+        return "asf"
+    return None
+
+
+def create_video(actor: User, stream: BinaryIO, title: str, *, max_bytes: int) -> Video:
+    """Store the upload (streamed, never whole in memory) and create the video in ``processing``.
+
+    TooLarge (413) past ``max_bytes`` and UnsupportedMediaType (415) when the bytes are not a
+    video container; in both cases nothing stays in the media store. The processing trigger
+    is written in the same transaction and started after the commit."""
+    require_manage_videos(actor)
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise Invalid(fields={"title": _("Un titre de 1 à 200 caractères est obligatoire.")})
+    try:
+        stored = storage.save_stream(stream, "originals", max_bytes=max_bytes)
+    except storage.TooLarge:
+        raise TooLarge(_("La vidéo dépasse la taille maximale autorisée (%(mb)d Mo).",
+                         mb=max(1, max_bytes // (1024 * 1024)))) from None
+    if stored.size == 0 or sniff_container(stored.head) is None:
+        storage.delete(stored.key)
+        raise UnsupportedMediaType(_("Ce fichier n'est pas une vidéo reconnue (MP4, MOV, WebM, MKV, AVI, MPEG-TS…)."),
+                                   code="not_a_video")
+    video = Video(title=title, owner_id=actor.id, status=PROCESSING, original_key=stored.key,
+                  original_sha256=stored.sha256, original_size=stored.size)
+    db.session.add(video)
+    db.session.flush()
+    _trigger_processing(video, attempt=1)
+    return video
+
+
+def _trigger_processing(video: Video, attempt: int) -> None:
+    outbox.enqueue_task(PROCESS_TASK, [video.id], dedupe_key=f"process_video:{video.id}:{attempt}")
+
+
+def get_video(video_id: int) -> Video:
+    video = db.session.get(Video, video_id)
+    if video is None:
+        raise NotFound()
+    return video
+
+
+# -- processing ----------------------------------------------------------------
+
+@dataclass
+class Probe:
+    duration: float | None = None
+    container: str = ""
+    video_codec: str | None = None
+    pix_fmt: str | None = None
+    width: int | None = None
+    height: int | None = None
+    audio_codec: str | None = None
+    error: str | None = None
+
+
+_DURATION = re.compile(r"Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+_INPUT = re.compile(r"^Input #0, ([^ ]+), from", re.M)
+_VIDEO = re.compile(r"Stream #0:\d+.*?: Video: (\w+)([^\n]*)")
+_AUDIO = re.compile(r"Stream #0:\d+.*?: Audio: (\w+)")
+_SIZE = re.compile(r"\b(\d{2,5})x(\d{2,5})\b")
+_PIXFMT = re.compile(r"\), (\w+)[(,]|, (yuv\w+|nv12|rgb\w+|gray\w*)[(,]")
+
+
+def ffmpeg_exe() -> str:
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def probe(path: Path) -> Probe:
+    """What ffmpeg says about a file (the pip build has no ffprobe: ``ffmpeg -i`` prints it)."""
+    result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+                            capture_output=True, text=True, errors="replace", timeout=120)
+    out = result.stderr
+    found = Probe()
+    if (container := _INPUT.search(out)) is None:
+        found.error = out.strip().splitlines()[-1] if out.strip() else "unreadable"
+        return found
+    found.container = container.group(1)
+    if (duration := _DURATION.search(out)) is not None:
+        hours, minutes, seconds = duration.groups()
+        found.duration = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    if (stream := _VIDEO.search(out)) is not None:
+        found.video_codec, details = stream.group(1), stream.group(2)
+        if (size := _SIZE.search(details)) is not None:
+            found.width, found.height = int(size.group(1)), int(size.group(2))
+        if (pix := _PIXFMT.search(details)) is not None:
+            found.pix_fmt = pix.group(1) or pix.group(2)
+    if (audio := _AUDIO.search(out)) is not None:
+        found.audio_codec = audio.group(1)
+    return found
+
+
+def can_remux(found: Probe) -> bool:
+    """Already what every browser plays: H.264 in 4:2:0 with AAC (or no sound), in an MP4/MOV container."""
+    return (found.video_codec == "h264" and found.pix_fmt in ("yuv420p", "yuvj420p")
+            and found.audio_codec in (None, "aac") and "mp4" in found.container.split(","))
+
+
+def process_video(video_id: int) -> Video | None:
+    """Make the streamable MP4 and the poster. Idempotent: a video no longer processing is left alone.
+
+    Adds and flushes; the task (or the inline dispatcher) commits."""
+    video = db.session.get(Video, video_id)
+    if video is None or video.status != PROCESSING:
+        return video
+    if not storage.exists(video.original_key):
+        return _fail(video, ORIGINAL_MISSING)
+    timeout = current_app.config["VIDEO_FFMPEG_TIMEOUT_SECONDS"]
+    source = storage.path(video.original_key)
+    found = probe(source)
+    if found.error:
+        return _fail(video, TRUNCATED, detail=found.error)
+    if found.video_codec is None:
+        return _fail(video, NO_VIDEO_STREAM)
+    with tempfile.TemporaryDirectory(prefix="lms-video-") as work:
+        output, poster = Path(work) / "stream.mp4", Path(work) / "poster.jpg"
+        if can_remux(found):
+            codecs = ["-c", "copy"]
+        else:
+            codecs = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p",
+                      "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-c:a", "aac", "-b:a", "128k", "-ac", "2"]
+        command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", str(source),
+                   "-map", "0:v:0", "-map", "0:a:0?", *codecs, "-movflags", "+faststart", "-f", "mp4", str(output)]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return _fail(video, TOO_LONG)
+        if result.returncode != 0 or not output.is_file() or output.stat().st_size == 0:
+            return _fail(video, CONVERSION_FAILED, detail=result.stderr[-2000:])
+        made = probe(output)
+        if made.error or made.video_codec is None:
+            return _fail(video, CONVERSION_FAILED, detail=made.error)
+        duration = made.duration or found.duration
+        at = duration * 0.1 if duration else 1.0
+        poster_cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-ss", f"{at:.3f}", "-i", str(output),
+                      "-frames:v", "1", "-q:v", "3", "-f", "image2", str(poster)]
+        subprocess.run(poster_cmd, capture_output=True, timeout=300)
+        stored = storage.save_file(output, "videos", ".mp4")
+        poster_key = storage.save_file(poster, "posters", ".jpg").key if poster.is_file() and poster.stat().st_size else None
+    old = (video.stream_key, video.poster_key)
+    video.stream_key, video.stream_size, video.poster_key = stored.key, stored.size, poster_key
+    video.duration_s, video.width, video.height = duration, made.width or found.width, made.height or found.height
+    video.status, video.error, video.processed_at = READY, None, utcnow()
+    db.session.flush()
+    for key in old:
+        if key and key not in (video.stream_key, video.poster_key):
+            storage.delete(key)
+    return video
+
+
+def _fail(video: Video, reason: str, detail: str | None = None) -> Video:
+    log.info("Video %s failed: %s (%s)", video.id, reason, detail)
+    video.status, video.error, video.processed_at = FAILED, reason, utcnow()
+    db.session.flush()
+    return video
+
+
+@due_job
+def requeue_stuck_videos() -> int:
+    """Videos still processing long after their last trigger (worker died, task lost): trigger again,
+    at most VIDEO_MAX_ATTEMPTS times, then mark them failed with a reason."""
+    config = current_app.config
+    lease = timedelta(seconds=config["VIDEO_PROCESSING_LEASE_SECONDS"])
+    now = utcnow()
+    count = 0
+    stuck = db.session.scalars(select(Video).where(Video.status == PROCESSING, Video.created_at < now - lease)).all()
+    for video in stuck:
+        triggers = outbox.tasks_with_prefix(f"process_video:{video.id}:")
+        if triggers and as_utc(triggers[-1].created_at) > now - lease:
+            continue
+        if len(triggers) >= config["VIDEO_MAX_ATTEMPTS"]:
+            _fail(video, GAVE_UP)
+        else:
+            _trigger_processing(video, attempt=len(triggers) + 1)
+        count += 1
+    return count
+
+
+outbox.register_task(PROCESS_TASK, process_video)
+
+
+# -- captions and transcript ---------------------------------------------------
+
+def add_caption(actor: User, video: Video, lang: str, data: bytes) -> Caption:
+    """Store (or replace) the captions of one language after checking the WebVTT.
+
+    Invalid (422) names the faulty line. French captions also become the transcript
+    while the transcript has not been written by hand."""
+    require_manage_videos(actor)
+    if not LANG.match(lang or ""):
+        raise Invalid(fields={"lang": _("Code de langue attendu, par exemple « fr » ou « en »." )})
+    try:
+        cues = vtt.validate(data)
+    except vtt.VttError as exc:
+        raise Invalid(exc.message, code="invalid_vtt", fields={"body": exc.message}) from None
+    text = vtt.decode(data).replace("\r\n", "\n")
+    stored = storage.save_bytes(text.encode("utf-8"), "captions", ".vtt")
+    caption = video.caption(lang)
+    if caption is None:
+        caption = Caption(video=video, lang=lang, storage_key=stored.key, size=stored.size)
+        db.session.add(caption)
+        previous = None
+    else:
+        previous, caption.storage_key, caption.size, caption.created_at = caption.storage_key, stored.key, stored.size, utcnow()
+    if lang == "fr" and video.transcript_from_captions:
+        video.transcript = vtt.plain_text(cues)
+    db.session.flush()
+    if previous:
+        storage.delete(previous)
+    return caption
+
+
+def set_transcript(actor: User, video: Video, text: str) -> Video:
+    """The transcript shown next to the player (Markdown), written by hand: captions no longer replace it.
+
+    An empty text goes back to the text of the French captions."""
+    require_manage_videos(actor)
+    text = (text or "").strip()
+    if len(text) > 500_000:
+        raise Invalid(fields={"body": _("La transcription est trop longue.")})
+    if text:
+        video.transcript, video.transcript_from_captions = text, False
+    else:
+        video.transcript_from_captions = True
+        caption = video.caption("fr")
+        video.transcript = vtt.plain_text(vtt.validate(storage.read_bytes(caption.storage_key))) if caption else None
+    db.session.flush()
+    return video

@@ -1,0 +1,118 @@
+"""Serve a file of the media store over HTTP with byte ranges and caching validators (RFC 9110).
+
+``Range: bytes=a-b`` / ``a-`` / ``-n`` gives 206 with ``Content-Range``; a range past the
+end gives 416 with ``Content-Range: bytes */size``; ``If-Range`` with a stale validator
+gives the whole file; ``If-None-Match`` / ``If-Modified-Since`` give 304. Several ranges
+in one request are answered with the whole file (allowed by the RFC, and what players
+never ask for). With ``MEDIA_ACCEL = "nginx"`` the answer carries ``X-Accel-Redirect``
+and no body: nginx sends the bytes (and handles Range itself).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Response, current_app, request
+from werkzeug.http import http_date, parse_date
+
+from lms.core import storage
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+UNSATISFIABLE = "unsatisfiable"
+
+
+@dataclass(frozen=True)
+class ByteRange:
+    start: int
+    end: int  # inclusive
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+
+def parse_range(header: str | None, size: int) -> ByteRange | str | None:
+    """One byte range of a file of ``size`` bytes; None to send it whole; UNSATISFIABLE for 416."""
+    if not header:
+        return None
+    match = _RANGE.match(header.strip().replace(" ", ""))
+    if match is None:
+        return None  # several ranges, another unit or garbage: ignored, the whole file is sent
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:  # suffix: the last n bytes
+        suffix = int(last)
+        if suffix == 0 or size == 0:
+            return UNSATISFIABLE
+        return ByteRange(max(0, size - suffix), size - 1)
+    start = int(first)
+    end = int(last) if last else size - 1
+    if last and end < start:
+        return None  # invalid syntax: ignored
+    if start >= size:
+        return UNSATISFIABLE
+    return ByteRange(start, min(end, size - 1))
+
+
+def etag_matches(header: str | None, etag: str, *, weak: bool) -> bool:
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    for candidate in header.split(","):
+        candidate = candidate.strip()
+        if weak:
+            candidate = candidate.removeprefix("W/")
+        if candidate == f'"{etag}"':
+            return True
+    return False
+
+
+def _if_range_allows(last_modified: datetime, etag: str) -> bool:
+    value = request.headers.get("If-Range")
+    if not value:
+        return True
+    value = value.strip()
+    if value.startswith(('"', "W/")):
+        return not value.startswith("W/") and value == f'"{etag}"'  # strong comparison only
+    date = parse_date(value)
+    return date is not None and int(last_modified.timestamp()) == int(date.timestamp())
+
+
+def send_media(key: str, mimetype: str, *, cache_control: str = "private, max-age=3600") -> Response:
+    """The file behind ``key`` for the current request (GET or HEAD)."""
+    stat = storage.path(key).stat()
+    size = stat.st_size
+    last_modified = datetime.fromtimestamp(int(stat.st_mtime), tz=UTC)
+    etag = f"{key.rsplit('/', 1)[-1].split('.')[0][:16]}-{size:x}-{int(stat.st_mtime):x}"
+    headers = {"Accept-Ranges": "bytes", "ETag": f'"{etag}"', "Last-Modified": http_date(last_modified),
+               "Cache-Control": cache_control}
+
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        if etag_matches(if_none_match, etag, weak=True):
+            return Response(status=304, headers=headers)
+    elif (since := parse_date(request.headers.get("If-Modified-Since"))) is not None and last_modified <= since:
+        return Response(status=304, headers=headers)
+
+    if current_app.config.get("MEDIA_ACCEL") == "nginx":
+        headers["X-Accel-Redirect"] = current_app.config["MEDIA_ACCEL_PREFIX"].rstrip("/") + "/" + key
+        response = Response(status=200, headers=headers, mimetype=mimetype)
+        response.headers.pop("Content-Length", None)
+        return response
+
+    wanted = parse_range(request.headers.get("Range"), size) if _if_range_allows(last_modified, etag) else None
+    if wanted == UNSATISFIABLE:
+        return Response(status=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+    if isinstance(wanted, ByteRange):
+        body = storage.iter_range(key, wanted.start, wanted.end) if request.method != "HEAD" else []
+        response = Response(body, status=206, mimetype=mimetype, direct_passthrough=True,
+                            headers={**headers, "Content-Range": f"bytes {wanted.start}-{wanted.end}/{size}"})
+        response.content_length = wanted.length
+        return response
+    body = storage.iter_range(key, 0, size - 1) if request.method != "HEAD" and size else []
+    response = Response(body, status=200, mimetype=mimetype, direct_passthrough=True, headers=headers)
+    response.content_length = size
+    return response

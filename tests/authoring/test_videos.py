@@ -1,0 +1,161 @@
+"""Videos: upload checks, processing with the pip ffmpeg, captions, transcript, the stuck-video scan."""
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from lms.authoring import videos
+from lms.authoring.models import FAILED, PROCESSING, READY, Video
+from lms.core import outbox, storage
+from lms.core.db import commit
+from lms.core.errors import Forbidden, Invalid, TooLarge, UnsupportedMediaType
+from lms.extensions import db
+from tests.videotools import VTT, make_video, top_level_atoms
+
+
+def media_files(app) -> set[Path]:
+    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}
+
+
+def upload(user, path: Path, title="Film") -> Video:
+    with open(path, "rb") as stream:
+        video = videos.create_video(user, stream, title, max_bytes=50 * 1024 * 1024)
+    commit()  # TestConfig: the trigger runs inline after the commit
+    db.session.refresh(video)
+    return video
+
+
+def test_mp4_without_faststart_comes_out_with_moov_before_mdat_by_remuxing(make, tmp_path):
+    source = make_video(tmp_path / "slow.mp4")
+    assert top_level_atoms(source).index("mdat") < top_level_atoms(source).index("moov")
+    video = upload(make.trainer(), source)
+    assert video.status == READY, video.error
+    atoms = top_level_atoms(storage.path(video.stream_key))
+    assert atoms.index("moov") < atoms.index("mdat")
+    assert 1.9 <= video.duration_s <= 2.1 and (video.width, video.height) == (320, 240)
+    assert storage.read_bytes(video.poster_key)[:3] == b"\xff\xd8\xff"
+    made = videos.probe(storage.path(video.stream_key))
+    assert (made.video_codec, made.audio_codec, made.pix_fmt) == ("h264", "aac", "yuv420p")
+    assert videos.can_remux(videos.probe(source))  # copied, not transcoded
+    assert outbox.tasks_with_prefix(f"process_video:{video.id}:")[0].status == outbox.SENT
+
+
+def test_mpeg4_and_mp3_in_avi_are_transcoded_to_h264_aac(make, tmp_path):
+    source = make_video(tmp_path / "old.avi", vcodec="mpeg4", acodec="libmp3lame", extra=())
+    video = upload(make.trainer(), source)
+    assert video.status == READY, video.error
+    made = videos.probe(storage.path(video.stream_key))
+    assert (made.video_codec, made.audio_codec) == ("h264", "aac")
+    atoms = top_level_atoms(storage.path(video.stream_key))
+    assert atoms.index("moov") < atoms.index("mdat")
+
+
+def test_matroska_without_sound_is_transcoded(make, tmp_path):
+    source = make_video(tmp_path / "v.mkv", vcodec="mpeg4", acodec=None, extra=(), fmt="matroska")
+    video = upload(make.trainer(), source)
+    assert video.status == READY, video.error
+    assert videos.probe(storage.path(video.stream_key)).audio_codec is None
+
+
+def test_a_text_file_named_mp4_is_refused_and_not_kept(app, make, tmp_path):
+    fake = tmp_path / "film.mp4"
+    fake.write_text("Ceci n'est pas une vidéo.\n" * 100)
+    before = media_files(app)
+    with pytest.raises(UnsupportedMediaType), open(fake, "rb") as stream:
+        videos.create_video(make.trainer(), stream, "Film", max_bytes=10**6)
+    assert media_files(app) == before
+
+
+def test_over_the_limit_nothing_is_kept(app, make, tmp_path):
+    source = make_video(tmp_path / "big.mp4")
+    before = media_files(app)
+    with pytest.raises(TooLarge), open(source, "rb") as stream:
+        videos.create_video(make.trainer(), stream, "Film", max_bytes=source.stat().st_size - 1)
+    assert media_files(app) == before and db.session.query(Video).count() == 0
+
+
+def test_a_truncated_mp4_ends_failed_with_a_french_reason(make, tmp_path):
+    source = make_video(tmp_path / "whole.mp4")
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(source.read_bytes()[: source.stat().st_size // 2])
+    video = upload(make.trainer(), cut)
+    assert video.status == FAILED and video.stream_key is None
+    assert "incomplet" in video.error and "Envoyez à nouveau" in video.error
+
+
+def test_sound_only_fails_with_a_reason(make, tmp_path):
+    import subprocess
+
+    import imageio_ffmpeg
+
+    target = tmp_path / "son.mp4"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac",
+                    str(target)], check=True)
+    video = upload(make.trainer(), target)
+    assert video.status == FAILED and "pas d'image vidéo" in video.error
+
+
+def test_processing_is_idempotent(make, tmp_path):
+    video = upload(make.trainer(), make_video(tmp_path / "a.mp4"))
+    key = video.stream_key
+    assert videos.process_video(video.id).stream_key == key
+
+
+def test_learners_may_not_upload(make, tmp_path):
+    with pytest.raises(Forbidden), open(make_video(tmp_path / "a.mp4"), "rb") as stream:
+        videos.create_video(make.learner(), stream, "Film", max_bytes=10**8)
+
+
+def test_french_captions_make_the_transcript_until_one_is_written(make):
+    trainer = make.trainer()
+    video = Video(title="Film", status=PROCESSING)
+    db.session.add(video)
+    db.session.flush()
+    videos.add_caption(trainer, video, "fr", VTT)
+    assert video.transcript == "Bonjour et bienvenue.\n\nLa santé mentale."
+    videos.add_caption(trainer, video, "en", b"WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n")
+    assert video.transcript.startswith("Bonjour")
+    videos.set_transcript(trainer, video, "# Transcription\n\nRelue par l'équipe.")
+    videos.add_caption(trainer, video, "fr", b"WEBVTT\n\n00:00.000 --> 00:01.000\nAutre\n")
+    assert video.transcript.startswith("# Transcription") and len(video.captions) == 2
+    videos.set_transcript(trainer, video, "")
+    assert video.transcript == "Autre" and video.transcript_from_captions
+
+
+def test_invalid_captions_name_the_line(make):
+    video = Video(title="Film", status=PROCESSING)
+    db.session.add(video)
+    db.session.flush()
+    with pytest.raises(Invalid) as caught:
+        videos.add_caption(make.trainer(), video, "fr", b"WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nx\n")
+    assert caught.value.message.startswith("Ligne 3 :")
+
+
+def test_a_video_stuck_in_processing_is_triggered_again_then_failed(app, make):
+    video = Video(title="Film", status=PROCESSING, original_key=storage.save_bytes(b"x", "originals").key)
+    db.session.add(video)
+    db.session.flush()
+    videos._trigger_processing(video, attempt=1)
+    lease = timedelta(seconds=app.config["VIDEO_PROCESSING_LEASE_SECONDS"] + 60)
+
+    def age_everything():
+        video.created_at = videos.utcnow() - 4 * lease
+        for trigger in outbox.tasks_with_prefix(f"process_video:{video.id}:"):
+            trigger.created_at -= lease
+        db.session.flush()
+
+    app.config["OUTBOX_DISPATCH"] = "none"  # the triggers stay pending: only the scan's decisions are seen
+    try:
+        commit()
+        assert videos.requeue_stuck_videos() == 0  # recently triggered
+        age_everything()
+        assert videos.requeue_stuck_videos() == 1
+        assert len(outbox.tasks_with_prefix(f"process_video:{video.id}:")) == 2
+        assert videos.requeue_stuck_videos() == 0  # the new trigger is recent
+        age_everything()
+        videos.requeue_stuck_videos()
+        age_everything()
+        videos.requeue_stuck_videos()
+        assert video.status == FAILED and "plusieurs essais" in video.error
+    finally:
+        app.config["OUTBOX_DISPATCH"] = "inline"
