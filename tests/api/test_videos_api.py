@@ -1,0 +1,101 @@
+"""The Videos section of shared/API.md."""
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import api_headers
+from tests.videotools import VTT, make_video, top_level_atoms
+
+
+@pytest.fixture
+def trainer_headers(app, make):
+    return api_headers(app, make.trainer())
+
+
+def media_files(app) -> set[Path]:
+    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}
+
+
+def post_video(client, headers, path: Path, title="Premiers secours en santé mentale"):
+    with open(path, "rb") as stream:
+        return client.post("/api/v1/videos", headers=headers, content_type="multipart/form-data",
+                           data={"title": title, "file": (stream, "nom-sans-importance.bin")})
+
+
+def test_upload_is_accepted_then_ready_with_its_urls(app, client, trainer_headers, tmp_path):
+    response = post_video(client, trainer_headers, make_video(tmp_path / "film.mp4"))
+    assert response.status_code == 202 and response.json["status"] == "processing"
+    video_id = response.json["id"]
+    assert response.headers["Location"].endswith(f"/api/v1/videos/{video_id}")
+    state = client.get(f"/api/v1/videos/{video_id}", headers=trainer_headers).json  # processed inline in tests
+    assert state["status"] == "ready" and "error" not in state and 1.9 <= state["duration_s"] <= 2.1
+    assert state["stream_url"] == f"/media/videos/{video_id}/stream.mp4" and state["poster_url"] and state["captions"] == []
+    streamed = client.get(state["stream_url"], headers=trainer_headers)
+    assert streamed.status_code == 200
+    target = tmp_path / "out.mp4"
+    target.write_bytes(streamed.data)
+    atoms = top_level_atoms(target)
+    assert atoms.index("moov") < atoms.index("mdat")
+
+
+def test_the_request_limit_does_not_apply_to_uploads_but_max_upload_mb_does(app, client, trainer_headers, tmp_path):
+    source = make_video(tmp_path / "film.mp4")
+    saved = app.config["MAX_CONTENT_LENGTH"], app.config["MAX_UPLOAD_MB"]
+    app.config["MAX_CONTENT_LENGTH"] = 1024  # far below the file: only MAX_UPLOAD_MB counts here
+    try:
+        assert post_video(client, trainer_headers, source).status_code == 202
+        app.config["MAX_UPLOAD_MB"] = (source.stat().st_size - 1) / (1024 * 1024)
+        before = media_files(app)
+        response = post_video(client, trainer_headers, source)
+        assert response.status_code == 413 and response.json["error"]["code"] == "too_large"
+        assert media_files(app) == before
+        app.config["MAX_UPLOAD_MB"] = 0.0005  # 524 bytes: refused by the parser from Content-Length
+        assert post_video(client, trainer_headers, source).status_code == 413
+        assert media_files(app) == before
+    finally:
+        app.config["MAX_CONTENT_LENGTH"], app.config["MAX_UPLOAD_MB"] = saved
+
+
+def test_not_a_video_is_415_whatever_its_name(app, client, trainer_headers, tmp_path):
+    fake = tmp_path / "film.mp4"
+    fake.write_text("Bonjour, je suis un texte.\n" * 50)
+    before = media_files(app)
+    response = post_video(client, trainer_headers, fake)
+    assert response.status_code == 415 and response.json["error"]["code"] == "not_a_video"
+    assert media_files(app) == before
+
+
+def test_missing_file_or_json_body(client, trainer_headers):
+    assert client.post("/api/v1/videos", headers=trainer_headers, json={"title": "x"}).status_code == 415
+    response = client.post("/api/v1/videos", headers=trainer_headers, data={"title": "x"}, content_type="multipart/form-data")
+    assert response.status_code == 422 and "file" in response.json["error"]["fields"]
+
+
+def test_a_truncated_upload_is_reported_failed_in_french(client, trainer_headers, tmp_path):
+    whole = make_video(tmp_path / "film.mp4")
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[:4000])
+    video_id = post_video(client, trainer_headers, cut).json["id"]
+    state = client.get(f"/api/v1/videos/{video_id}", headers=trainer_headers).json
+    assert state["status"] == "failed" and "incomplet" in state["error"] and state["stream_url"] is None
+
+
+def test_captions_and_transcript(app, client, trainer_headers, tmp_path):
+    video_id = post_video(client, trainer_headers, make_video(tmp_path / "film.mp4", duration=1)).json["id"]
+    url = f"/api/v1/videos/{video_id}/captions"
+    created = client.post(url, headers=trainer_headers, data=VTT, content_type="text/vtt", query_string={"lang": "fr"})
+    assert created.status_code == 201 and created.json == {"lang": "fr", "url": f"/media/videos/{video_id}/captions/fr.vtt"}
+    bad = client.post(url, headers=trainer_headers, data=b"WEBVTT\n\n00:00:01.000 --> 00:00:00.500\nx\n",
+                      content_type="text/vtt", query_string={"lang": "en"})
+    assert bad.status_code == 422 and bad.json["error"]["message"].startswith("Ligne 3 :")
+    assert client.post(url, headers=trainer_headers, data=VTT, content_type="text/vtt").status_code == 422  # no lang
+    assert client.post(url, headers=trainer_headers, json={}, query_string={"lang": "fr"}).status_code == 415
+    state = client.get(f"/api/v1/videos/{video_id}", headers=trainer_headers).json
+    assert state["captions"] == [{"lang": "fr", "url": f"/media/videos/{video_id}/captions/fr.vtt"}]
+
+    transcript = client.put(f"/api/v1/videos/{video_id}/transcript", headers=trainer_headers,
+                            data="## Transcription\n\nAnne : ça va.".encode(), content_type="text/markdown")
+    assert transcript.status_code == 200 and transcript.json["transcript"].startswith("## Transcription")
+    assert transcript.json["from_captions"] is False
+    assert client.put(f"/api/v1/videos/{video_id}/transcript", headers=trainer_headers, json={}).status_code == 415
+    assert client.get("/api/v1/videos/999999", headers=trainer_headers).status_code == 404
