@@ -8,7 +8,9 @@ import io
 
 import pytest
 
+from lms.authoring import services as authoring
 from lms.core import outbox
+from lms.core.db import commit
 from tests.conftest import api_headers, csrf_token, login_as
 from tests.videotools import VTT, course_using, ready_video
 
@@ -34,6 +36,11 @@ def owner_or_coordinator(ok=200, anon=401):
 
 def staff_only(ok=200, anon=401):
     return {ANON: anon, OWNER: 403, OTHER: 403, TRAINER: ok, COORD: ok}
+
+
+def course_editors(ok=200, anon=401):
+    """The draft course of the matrix is owned by people[TRAINER]; learners do not see drafts (404)."""
+    return {ANON: anon, OWNER: 404, OTHER: 404, TRAINER: ok, COORD: ok}
 
 
 # (method, rule, body, expected) — {owner} is the learner's id, {message} an outbox message id,
@@ -85,6 +92,14 @@ ROUTES = [
     ("GET", "/api/v1/videos/<int:video_id>", None, signed_in(200, anon=401)),
     ("POST", "/api/v1/videos/<int:video_id>/captions", "vtt", staff_only(201)),
     ("PUT", "/api/v1/videos/<int:video_id>/transcript", "text", staff_only(200)),
+    # {course_id}: a publishable draft owned by people[TRAINER]; {module_id}: its module.
+    ("GET", "/api/v1/courses", None, signed_in(200, anon=401)),
+    ("POST", "/api/v1/courses", {"title": "Nouveau parcours"}, staff_only(201)),
+    ("GET", "/api/v1/courses/<int:course_id>", None, course_editors(200)),
+    ("POST", "/api/v1/courses/<int:course_id>/modules", {"title": "Module"}, course_editors(201)),
+    ("POST", "/api/v1/modules/<int:module_id>/items", {"kind": "text", "title": "Texte", "body_markdown": "Lire."},
+     course_editors(201)),
+    ("POST", "/api/v1/courses/<int:course_id>/publish", {}, course_editors(200)),
     # Media (session cookie or bearer token); learners: the video is in a published course.
     ("GET", "/media/videos/<int:video_id>/stream.mp4", None, signed_in(200, anon=401)),
     ("GET", "/media/videos/<int:video_id>/poster.jpg", None, signed_in(200, anon=401)),
@@ -116,8 +131,10 @@ def test_route_permissions(app, client, people, outbox, actor, method, rule, bod
     message = outbox_message(owner)
     video = ready_video(people[TRAINER])
     course_using(video, published=True)
+    draft = draft_course(people[TRAINER])
     path = (rule.replace("<int:user_id>", str(owner.id)).replace("<int:message_id>", str(message.id))
-            .replace("<token>", "not-a-real-token").replace("<int:video_id>", str(video.id)).replace("<lang>", "fr"))
+            .replace("<token>", "not-a-real-token").replace("<int:video_id>", str(video.id)).replace("<lang>", "fr")
+            .replace("<int:course_id>", str(draft.id)).replace("<int:module_id>", str(draft.modules[0].id)))
     is_api = path.startswith("/api/")
     headers = {}
     if actor != ANON:
@@ -142,6 +159,14 @@ def test_route_permissions(app, client, people, outbox, actor, method, rule, bod
         kwargs["data"] = {**body, "csrf_token": csrf_token(client, token_page)}
     response = client.open(path, method=method, **kwargs)
     assert response.status_code == expected[actor], response.get_data(as_text=True)[:300]
+
+
+def draft_course(trainer):
+    course = authoring.create_course(trainer, "Parcours brouillon")
+    module = authoring.add_module(trainer, course, "Module 1")
+    authoring.add_item(trainer, module, "text", "Introduction", body_markdown="Bienvenue.")
+    commit()
+    return course
 
 
 def outbox_message(owner):

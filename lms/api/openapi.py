@@ -33,14 +33,85 @@ def _body(schema: dict, media: str = "application/json") -> dict:
 
 USER_ID = {"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 VIDEO_ID = {"name": "video_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+COURSE_ID = {"name": "course_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+MODULE_ID = {"name": "module_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 BEARER = [{"bearer": []}]
 
 SCHEMAS = {
+    "CourseSummary": {
+        "type": "object", "required": ["id", "slug", "title", "summary", "duration_minutes", "status"],
+        "properties": {
+            "id": {"type": "integer"}, "slug": {"type": "string"}, "title": {"type": "string"},
+            "summary": {"type": "string"}, "duration_minutes": {"type": ["integer", "null"]},
+            "status": {"enum": ["draft", "published"]}},
+    },
+    "Course": {
+        "type": "object", "required": ["id", "slug", "title", "objectives", "status", "modules", "progress"],
+        "properties": {
+            "id": {"type": "integer"}, "slug": {"type": "string"}, "title": {"type": "string"},
+            "summary": {"type": "string"}, "duration_minutes": {"type": ["integer", "null"]},
+            "objectives": {"type": "array", "items": {"type": "string"}},
+            "status": {"enum": ["draft", "published"]},
+            "modules": {"type": "array", "items": {"type": "object", "required": ["id", "title", "position", "items"],
+                "properties": {"id": {"type": "integer"}, "title": {"type": "string"}, "position": {"type": "integer"},
+                               "items": {"type": "array", "items": {"type": "object",
+                                   "required": ["id", "kind", "title", "position", "required", "completed"],
+                                   "properties": {"id": {"type": "integer"}, "kind": {"enum": ["video", "quiz", "text"]},
+                                                  "title": {"type": "string"}, "position": {"type": "integer"},
+                                                  "required": {"type": "boolean"}, "completed": {"type": "boolean"}}}}}}},
+            "progress": {"type": "object", "required": ["completed_items", "required_items", "completed"], "properties": {
+                "completed_items": {"type": "integer"}, "required_items": {"type": "integer"},
+                "completed": {"type": "boolean"}}},
+        },
+    },
+    "NewCourse": {
+        "type": "object", "required": ["title"],
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"},
+            "summary": {"type": ["string", "null"], "maxLength": 5000},
+            "objectives": {"type": ["array", "null"], "maxItems": 50,
+                           "items": {"type": "string", "minLength": 1, "pattern": "\\S"}},
+            "duration_minutes": {"type": ["integer", "null"], "minimum": 0, "maximum": 100000},
+        },
+    },
+    "NewQuiz": {
+        "type": "object", "required": ["pass_mark", "role", "questions"],
+        "description": "single and true_false: exactly one correct choice; true_false: exactly two choices; "
+                       "multiple: at least one correct choice; 2 to 20 choices",
+        "properties": {
+            "pass_mark": {"type": "integer", "minimum": 0, "maximum": 100},
+            "max_attempts": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000},
+            "role": {"enum": ["graded", "pre_test", "post_test"]},
+            "questions": {"type": "array", "maxItems": 200, "items": {
+                "type": "object", "required": ["kind", "prompt", "choices"],
+                "properties": {
+                    "kind": {"enum": ["single", "multiple", "true_false"]},
+                    "prompt": {"type": "string", "minLength": 1, "maxLength": 5000, "pattern": "\\S"},
+                    "explanation": {"type": ["string", "null"], "maxLength": 5000},
+                    "choices": {"type": "array", "minItems": 2, "maxItems": 20, "items": {
+                        "type": "object", "required": ["text", "correct"],
+                        "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 5000, "pattern": "\\S"},
+                                       "correct": {"type": "boolean"},
+                                       "feedback": {"type": ["string", "null"], "maxLength": 5000}}}}}}},
+        },
+    },
+    "NewItem": {
+        "type": "object", "required": ["kind", "title"],
+        "properties": {
+            "kind": {"enum": ["video", "quiz", "text"]},
+            "title": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"},
+            "required": {"type": "boolean"},
+            "video_id": {"type": ["integer", "null"], "description": "video items only; an existing video"},
+            "quiz": {"description": "quiz items only (required for them)", "oneOf": [{"type": "null"}, _ref("NewQuiz")]},
+            "body_markdown": {"type": ["string", "null"]},
+        },
+    },
     "Error": {
         "type": "object", "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["code", "message", "fields"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},
-            "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            "reasons": {"type": "array", "items": {"type": "string"}, "description": "not_publishable: every reason"}}}},
     },
     "Profile": {
         "type": "object", "required": ["id", "email", "full_name", "role", "audience", "organisation"],
@@ -164,6 +235,38 @@ PATHS = {
             "id": {"type": "integer"}, "transcript": {"type": ["string", "null"]},
             "from_captions": {"type": "boolean"}}}),
             **_errors(400, 401, 403, 404, 413, 415, 422)}}},
+    "/courses": {
+        "get": {"summary": "Courses the caller may see (learners: published only)",
+                "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                               {"name": "cursor", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{1,10}$"}}],
+                "responses": {"200": _json({"type": "object", "required": ["items", "next"], "properties": {
+                    "items": {"type": "array", "items": _ref("CourseSummary")}, "next": {"type": ["string", "null"]}}}),
+                    **_errors(401, 422)}},
+        "post": {"summary": "Create a draft course (trainer, coordinator)", "requestBody": _body(_ref("NewCourse")),
+                 "responses": {"201": _json({"type": "object", "required": ["id", "status"], "properties": {
+                     "id": {"type": "integer"}, "slug": {"type": "string"}, "status": {"const": "draft"}}}, "Created"),
+                     **_errors(400, 401, 403, 415, 422)}},
+    },
+    "/courses/{course_id}": {"get": {
+        "summary": "A course with its modules and items, never the quiz answers (drafts: staff only)",
+        "parameters": [COURSE_ID], "responses": {"200": _json(_ref("Course")), **_errors(401, 404)}}},
+    "/courses/{course_id}/modules": {"post": {
+        "summary": "Add a module at the end (owner trainer, coordinator)", "parameters": [COURSE_ID],
+        "requestBody": _body({"type": "object", "required": ["title"], "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"}}}),
+        "responses": {"201": _json({"type": "object", "required": ["id", "position"], "properties": {
+            "id": {"type": "integer"}, "position": {"type": "integer"}}}, "Created"),
+            **_errors(400, 401, 403, 404, 415, 422)}}},
+    "/modules/{module_id}/items": {"post": {
+        "summary": "Add a video, quiz or text item at the end of a module (owner trainer, coordinator)",
+        "parameters": [MODULE_ID], "requestBody": _body(_ref("NewItem")),
+        "responses": {"201": _json({"type": "object", "required": ["id"], "properties": {
+            "id": {"type": "integer"}, "position": {"type": "integer"}}}, "Created"),
+            **_errors(400, 401, 403, 404, 415, 422)}}},
+    "/courses/{course_id}/publish": {"post": {
+        "summary": "Publish a course; 422 not_publishable lists every reason in error.reasons",
+        "parameters": [COURSE_ID],
+        "responses": {"200": _json(_ref("CourseSummary")), **_errors(401, 403, 404, 409, 422)}}},
     "/openapi.json": {"get": {"summary": "This description", "security": [], "responses": {
         "200": _json({"type": "object"})}}},
 }

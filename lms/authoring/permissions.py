@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from lms.auth.models import COORDINATOR, TRAINER, User
 from lms.authoring.models import PUBLISHED, Course, Item, Module, Video
-from lms.core.errors import Forbidden
+from lms.core.errors import Forbidden, NotFound
 from lms.extensions import db
 
 STAFF = (TRAINER, COORDINATOR)
@@ -40,4 +40,42 @@ def require_manage_videos(user: User | None) -> None:
 
 def require_view_video(user: User | None, video: Video) -> None:
     if not can_view_video(user, video):
+        raise Forbidden()
+
+
+# -- courses -------------------------------------------------------------------
+
+def can_view_course(user: User | None, course: Course) -> bool:
+    """Published: any signed-in user; draft: trainers and coordinators (API.md: staff also see drafts)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return course.status == PUBLISHED or is_staff(user)
+
+
+def can_create_course(user: User | None) -> bool:
+    return is_staff(user)
+
+
+def can_edit_course(user: User | None, course: Course) -> bool:
+    """The trainer who owns the course, or any coordinator."""
+    if not is_staff(user):
+        return False
+    return user.role == COORDINATOR or (course.owner_id is not None and course.owner_id == user.id)
+
+
+def require_view_course(user: User | None, course: Course) -> None:
+    """A draft does not exist for those who may not see it: NotFound, not Forbidden."""
+    if not can_view_course(user, course):
+        raise NotFound()
+
+
+def require_create_course(user: User | None) -> None:
+    if not can_create_course(user):
+        raise Forbidden()
+
+
+def require_edit_course(user: User | None, course: Course) -> None:
+    """NotFound for who may not even see it (learners and drafts), Forbidden for who sees it but may not edit."""
+    require_view_course(user, course)
+    if not can_edit_course(user, course):
         raise Forbidden()

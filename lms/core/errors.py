@@ -15,12 +15,14 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, fields: dict | None = None):
+    def __init__(self, message: str | None = None, *, code: str | None = None, fields: dict | None = None,
+                 extra: dict | None = None):
         super().__init__(message or self.code)
         self.message = message or self.default_message()
         if code:
             self.code = code
         self.fields = fields or {}
+        self.extra = extra or {}  # more keys of the JSON "error" object (e.g. "reasons": [...])
 
     def default_message(self) -> str:
         return _("La requête est invalide.")
@@ -116,12 +118,12 @@ def wants_json() -> bool:
     )
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
+def error_response(status: int, code: str, message: str, fields: dict | None = None, extra: dict | None = None):
     from lms.core.db import rollback
 
     rollback()
     if wants_json():
-        body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+        body = {"error": {**(extra or {}), "code": code, "message": message, "fields": fields or {}}}
         return make_response(jsonify(body), status)
     html = render_template("errors/error.html", status=status, message=message, fields=fields or {})
     return make_response(html, status)
@@ -130,7 +132,7 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
-        return error_response(exc.status, exc.code, exc.message, exc.fields)
+        return error_response(exc.status, exc.code, exc.message, exc.fields, exc.extra)
 
     @app.errorhandler(CSRFError)
     def handle_csrf(exc: CSRFError):

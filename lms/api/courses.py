@@ -1,0 +1,111 @@
+"""Courses and content: list, detail (never the quiz answers), create, modules, items, publication."""
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from flask_babel import gettext as _
+
+from lms.api import bp
+from lms.api.common import authenticated, caller, json_body, limit_arg, text_field
+from lms.authoring import services
+from lms.authoring.models import Course
+from lms.authoring.permissions import require_create_course, require_edit_course, require_view_course
+from lms.core.db import commit
+from lms.core.errors import Invalid
+
+
+def course_summary(course: Course) -> dict:
+    return {"id": course.id, "slug": course.slug, "title": course.title, "summary": course.summary,
+            "duration_minutes": course.duration_minutes, "status": course.status}
+
+
+def course_detail(course: Course) -> dict:
+    """API.md shape; ``completed`` and progress counts stay at zero until learners' progress is recorded."""
+    return {
+        **course_summary(course), "objectives": list(course.objectives or []),
+        "modules": [{
+            "id": module.id, "title": module.title, "position": module.position,
+            "items": [{"id": item.id, "kind": item.kind, "title": item.title, "position": item.position,
+                       "required": item.required, "completed": False} for item in module.items],
+        } for module in course.modules],
+        "progress": {"completed_items": 0, "required_items": sum(1 for item in course.items() if item.required),
+                     "completed": False},
+    }
+
+
+def cursor_arg() -> int | None:
+    raw = request.args.get("cursor")
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 10:
+        raise Invalid(fields={"cursor": _("Curseur invalide.")})
+    return int(raw)
+
+
+@bp.get("/courses")
+@authenticated
+def list_courses():
+    courses, after = services.visible_courses(caller(), after=cursor_arg(), limit=limit_arg())
+    return jsonify({"items": [course_summary(c) for c in courses], "next": str(after) if after else None})
+
+
+@bp.get("/courses/<int:course_id>")
+@authenticated
+def get_course(course_id: int):
+    course = services.get_course(course_id)
+    require_view_course(caller(), course)
+    return jsonify(course_detail(course))
+
+
+@bp.post("/courses")
+@authenticated
+def create_course():
+    require_create_course(caller())
+    body = json_body()
+    course = services.create_course(
+        caller(), text_field(body, "title", required=True, max_length=200),
+        summary=text_field(body, "summary", max_length=5000), objectives=body.get("objectives"),
+        duration_minutes=body.get("duration_minutes"),
+    )
+    course_id, slug, status = course.id, course.slug, course.status
+    commit()
+    response = jsonify({"id": course_id, "slug": slug, "status": status})
+    response.headers["Location"] = url_for("api.get_course", course_id=course_id)
+    return response, 201
+
+
+@bp.post("/courses/<int:course_id>/modules")
+@authenticated
+def add_module(course_id: int):
+    course = services.get_course(course_id)
+    require_edit_course(caller(), course)
+    body = json_body()
+    module = services.add_module(caller(), course, text_field(body, "title", required=True, max_length=200))
+    module_id, position = module.id, module.position
+    commit()
+    return jsonify({"id": module_id, "position": position}), 201
+
+
+@bp.post("/modules/<int:module_id>/items")
+@authenticated
+def add_item(module_id: int):
+    module = services.get_module(module_id)
+    require_edit_course(caller(), module.course)
+    body = json_body()
+    item = services.add_item(
+        caller(), module, body.get("kind"), body.get("title"), required=body.get("required", True),
+        video_id=body.get("video_id"), quiz=body.get("quiz"), body_markdown=body.get("body_markdown"),
+    )
+    item_id, position = item.id, item.position
+    commit()
+    return jsonify({"id": item_id, "position": position}), 201
+
+
+@bp.post("/courses/<int:course_id>/publish")
+@authenticated
+def publish_course(course_id: int):
+    """200 with the course; 422 ``not_publishable`` with ``error.reasons`` (a list) and ``error.fields.reasons``."""
+    course = services.get_course(course_id)
+    require_edit_course(caller(), course)
+    services.publish_course(caller(), course)
+    commit()
+    return jsonify(course_summary(course))

@@ -1,0 +1,197 @@
+"""The Courses and content routes of API.md: list, detail, create, modules, items, publish."""
+import json
+
+import pytest
+
+from lms.authoring.models import Caption, Video
+from lms.core import storage
+from lms.core.db import commit
+from lms.extensions import db
+from tests.conftest import api_headers
+from tests.videotools import VTT
+
+QUIZ = {"pass_mark": 70, "max_attempts": 2, "role": "post_test", "questions": [
+    {"kind": "single", "prompt": "Une personne sur cinq est concernée ?", "explanation": "Oui, au cours de sa vie.",
+     "choices": [{"text": "Vrai", "correct": True, "feedback": "Exact."}, {"text": "Faux", "correct": False}]},
+    {"kind": "multiple", "prompt": "Qui peut aider ?",
+     "choices": [{"text": "Le médecin", "correct": True}, {"text": "Le CLSM", "correct": True},
+                 {"text": "Personne", "correct": False}]},
+]}
+
+
+@pytest.fixture
+def staff(app, make):
+    trainer, other, coordinator, learner = make.trainer(), make.trainer(), make.coordinator(), make.learner()
+    return {name: api_headers(app, user) for name, user in
+            {"trainer": trainer, "other": other, "coordinator": coordinator, "learner": learner}.items()}
+
+
+def new_course(client, headers, title="Premiers secours en santé mentale", **extra):
+    response = client.post("/api/v1/courses", json={"title": title, **extra}, headers=headers)
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def new_module(client, headers, course_id, title="Comprendre"):
+    response = client.post(f"/api/v1/courses/{course_id}/modules", json={"title": title}, headers=headers)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def new_item(client, headers, module_id, **body):
+    return client.post(f"/api/v1/modules/{module_id}/items", json=body, headers=headers)
+
+
+def ready_video(transcript="Bonjour et bienvenue.", captions=True):
+    video = Video(title="Film", status="ready", duration_s=2.0, transcript=transcript)
+    db.session.add(video)
+    db.session.flush()
+    if captions:
+        saved = storage.save_bytes(VTT, "captions", ".vtt")
+        db.session.add(Caption(video=video, lang="fr", storage_key=saved.key, size=saved.size))
+    commit()
+    return video.id
+
+
+def test_create_course_and_read_it_back(client, staff):
+    response = client.post("/api/v1/courses", json={
+        "title": "Santé mentale : repérer", "summary": "Pour les élus.", "objectives": ["Repérer", "Orienter"],
+        "duration_minutes": 90}, headers=staff["trainer"])
+    assert response.status_code == 201
+    assert response.json["status"] == "draft" and response.json["slug"] == "sante-mentale-reperer"
+    assert response.headers["Location"].endswith(f"/api/v1/courses/{response.json['id']}")
+    course = client.get(f"/api/v1/courses/{response.json['id']}", headers=staff["trainer"]).json
+    assert course["objectives"] == ["Repérer", "Orienter"] and course["duration_minutes"] == 90
+    assert course["modules"] == [] and course["progress"] == {"completed_items": 0, "required_items": 0, "completed": False}
+
+
+@pytest.mark.parametrize("body, field", [
+    ({}, "title"), ({"title": 3}, "title"), ({"title": "x" * 201}, "title"),
+    ({"title": "T", "objectives": [1]}, "objectives"), ({"title": "T", "duration_minutes": "1h"}, "duration_minutes"),
+])
+def test_create_course_refuses_bad_values(client, staff, body, field):
+    response = client.post("/api/v1/courses", json=body, headers=staff["coordinator"])
+    assert response.status_code == 422 and field in response.json["error"]["fields"]
+
+
+def test_learner_cannot_create_a_course(client, staff):
+    assert client.post("/api/v1/courses", json={"title": "T"}, headers=staff["learner"]).status_code == 403
+
+
+def test_modules_and_items_take_the_next_position(client, staff):
+    course_id = new_course(client, staff["trainer"])
+    first, second = new_module(client, staff["trainer"], course_id), new_module(client, staff["coordinator"], course_id, "Agir")
+    assert (first["position"], second["position"]) == (1, 2)
+    text = new_item(client, staff["trainer"], first["id"], kind="text", title="Introduction", body_markdown="Bienvenue.")
+    quiz = new_item(client, staff["trainer"], first["id"], kind="quiz", title="Idées reçues", quiz=QUIZ, required=False)
+    assert text.status_code == 201 and quiz.status_code == 201, quiz.json
+    course = client.get(f"/api/v1/courses/{course_id}", headers=staff["trainer"]).json
+    assert [(m["title"], m["position"]) for m in course["modules"]] == [("Comprendre", 1), ("Agir", 2)]
+    assert course["modules"][0]["items"] == [
+        {"id": text.json["id"], "kind": "text", "title": "Introduction", "position": 1, "required": True, "completed": False},
+        {"id": quiz.json["id"], "kind": "quiz", "title": "Idées reçues", "position": 2, "required": False, "completed": False},
+    ]
+    assert course["progress"]["required_items"] == 1
+
+
+def test_quiz_errors_come_back_with_field_paths(client, staff):
+    module = new_module(client, staff["trainer"], new_course(client, staff["trainer"]))
+    bad = json.loads(json.dumps(QUIZ))
+    bad["pass_mark"] = 120
+    bad["questions"][1]["choices"] = [{**c, "correct": False} for c in bad["questions"][1]["choices"]]
+    bad["questions"].append({"kind": "true_false", "prompt": "Vrai ?", "choices": [{"text": "Vrai", "correct": True}]})
+    response = new_item(client, staff["trainer"], module["id"], kind="quiz", title="Quiz", quiz=bad)
+    assert response.status_code == 422
+    assert set(response.json["error"]["fields"]) == {"quiz.pass_mark", "quiz.questions[1].choices", "quiz.questions[2].choices"}
+    assert new_item(client, staff["trainer"], module["id"], kind="quiz", title="Quiz").status_code == 422
+    assert new_item(client, staff["trainer"], module["id"], kind="film", title="Quiz").json["error"]["fields"].keys() == {"kind"}
+
+
+def test_another_trainer_cannot_touch_the_course(client, staff):
+    course_id = new_course(client, staff["trainer"])
+    module = new_module(client, staff["trainer"], course_id)
+    assert client.get(f"/api/v1/courses/{course_id}", headers=staff["other"]).status_code == 200  # staff see drafts
+    assert client.post(f"/api/v1/courses/{course_id}/modules", json={"title": "X"}, headers=staff["other"]).status_code == 403
+    assert new_item(client, staff["other"], module["id"], kind="text", title="X").status_code == 403
+    assert client.post(f"/api/v1/courses/{course_id}/publish", headers=staff["other"]).status_code == 403
+
+
+def test_learners_never_see_drafts(client, staff):
+    draft_id = new_course(client, staff["trainer"], title="Brouillon")
+    published_id = new_course(client, staff["trainer"], title="Publié")
+    module = new_module(client, staff["trainer"], published_id)
+    new_item(client, staff["trainer"], module["id"], kind="text", title="Lire", body_markdown="Texte.")
+    assert client.post(f"/api/v1/courses/{published_id}/publish", headers=staff["trainer"]).status_code == 200
+    assert client.get(f"/api/v1/courses/{draft_id}", headers=staff["learner"]).status_code == 404
+    assert client.get(f"/api/v1/courses/{published_id}", headers=staff["learner"]).status_code == 200
+    listed = client.get("/api/v1/courses", headers=staff["learner"]).json
+    assert [c["id"] for c in listed["items"]] == [published_id] and listed["next"] is None
+    assert {c["id"] for c in client.get("/api/v1/courses", headers=staff["other"]).json["items"]} == {draft_id, published_id}
+
+
+def test_the_list_pages_with_a_cursor(client, staff):
+    ids = [new_course(client, staff["trainer"], title=f"Parcours {n}") for n in range(5)]
+    seen, cursor = [], None
+    while True:
+        page = client.get("/api/v1/courses", query_string={"limit": 2, **({"cursor": cursor} if cursor else {})},
+                          headers=staff["trainer"]).json
+        assert len(page["items"]) <= 2
+        seen += [c["id"] for c in page["items"]]
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert seen == ids
+    assert client.get("/api/v1/courses?limit=201", headers=staff["trainer"]).status_code == 422
+    assert client.get("/api/v1/courses?cursor=abc", headers=staff["trainer"]).status_code == 422
+
+
+def test_publish_refused_with_every_reason_then_accepted(client, staff):
+    headers = staff["trainer"]
+    course_id = new_course(client, headers)
+    module = new_module(client, headers, course_id)
+    film = ready_video(transcript=None, captions=False)
+    assert new_item(client, headers, module["id"], kind="video", title="Témoignage", video_id=film).status_code == 201
+    assert new_item(client, headers, module["id"], kind="quiz", title="Quiz",
+                    quiz={**QUIZ, "questions": []}).status_code == 201
+    response = client.post(f"/api/v1/courses/{course_id}/publish", headers=headers)
+    assert response.status_code == 422
+    error = response.json["error"]
+    assert error["code"] == "not_publishable"
+    assert any("sous-titres en français" in r for r in error["reasons"])
+    assert any("transcription" in r for r in error["reasons"])
+    assert any("aucune question" in r for r in error["reasons"])
+    assert len(error["reasons"]) == 3 and isinstance(error["fields"]["reasons"], str)
+
+    video = db.session.get(Video, film)
+    video.transcript = "Bonjour."
+    saved = storage.save_bytes(VTT, "captions", ".vtt")
+    db.session.add(Caption(video_id=film, lang="fr", storage_key=saved.key, size=saved.size))
+    commit()
+    quiz_course = new_course(client, headers, title="Autre")  # the empty quiz stays: replace the course's module
+    other_module = new_module(client, headers, quiz_course)
+    new_item(client, headers, other_module["id"], kind="video", title="Témoignage", video_id=film)
+    new_item(client, headers, other_module["id"], kind="quiz", title="Quiz", quiz=QUIZ)
+    response = client.post(f"/api/v1/courses/{quiz_course}/publish", headers=headers)
+    assert response.status_code == 200 and response.json["status"] == "published"
+    assert client.post(f"/api/v1/courses/{quiz_course}/publish", headers=headers).status_code == 409
+    reasons = client.post(f"/api/v1/courses/{course_id}/publish", headers=headers).json["error"]["reasons"]
+    assert len(reasons) == 1 and "aucune question" in reasons[0]
+
+
+def test_a_course_never_shows_the_quiz_answers(client, staff):
+    course_id = new_course(client, staff["trainer"])
+    module = new_module(client, staff["trainer"], course_id)
+    new_item(client, staff["trainer"], module["id"], kind="quiz", title="Quiz", quiz=QUIZ)
+    assert client.post(f"/api/v1/courses/{course_id}/publish", headers=staff["trainer"]).status_code == 200
+    for who in ("learner", "trainer"):
+        response = client.get(f"/api/v1/courses/{course_id}", headers=staff[who])
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200 and "Quiz" in text
+        assert '"correct"' not in text and "Le médecin" not in text
+
+
+def test_unknown_ids_are_404(client, staff):
+    assert client.get("/api/v1/courses/999999", headers=staff["trainer"]).status_code == 404
+    assert client.post("/api/v1/courses/999999/modules", json={"title": "X"}, headers=staff["trainer"]).status_code == 404
+    assert new_item(client, staff["trainer"], 999999, kind="text", title="X").status_code == 404
+    assert client.post("/api/v1/courses/999999/publish", headers=staff["trainer"]).status_code == 404
