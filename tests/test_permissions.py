@@ -100,6 +100,11 @@ ROUTES = [
     ("POST", "/api/v1/modules/<int:module_id>/items", {"kind": "text", "title": "Texte", "body_markdown": "Lire."},
      course_editors(201)),
     ("POST", "/api/v1/courses/<int:course_id>/publish", {}, course_editors(200)),
+    ("POST", "/api/v1/courses/<int:course_id>/unpublish", {}, course_editors(409)),  # it is a draft
+    ("PATCH", "/api/v1/modules/<int:module_id>", {"position": 1}, course_editors(200)),
+    ("DELETE", "/api/v1/modules/<int:module_id>", None, course_editors(204)),
+    ("PATCH", "/api/v1/items/<int:item_id>", {"position": 1}, course_editors(200)),
+    ("DELETE", "/api/v1/items/<int:item_id>", None, course_editors(204)),
     # Media (session cookie or bearer token); learners: the video is in a published course.
     ("GET", "/media/videos/<int:video_id>/stream.mp4", None, signed_in(200, anon=401)),
     ("GET", "/media/videos/<int:video_id>/poster.jpg", None, signed_in(200, anon=401)),
@@ -134,7 +139,8 @@ def test_route_permissions(app, client, people, outbox, actor, method, rule, bod
     draft = draft_course(people[TRAINER])
     path = (rule.replace("<int:user_id>", str(owner.id)).replace("<int:message_id>", str(message.id))
             .replace("<token>", "not-a-real-token").replace("<int:video_id>", str(video.id)).replace("<lang>", "fr")
-            .replace("<int:course_id>", str(draft.id)).replace("<int:module_id>", str(draft.modules[0].id)))
+            .replace("<int:course_id>", str(draft.id)).replace("<int:module_id>", str(draft.modules[0].id))
+            .replace("<int:item_id>", str(draft.modules[0].items[0].id)))
     is_api = path.startswith("/api/")
     headers = {}
     if actor != ANON:

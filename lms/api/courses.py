@@ -109,3 +109,71 @@ def publish_course(course_id: int):
     services.publish_course(caller(), course)
     commit()
     return jsonify(course_summary(course))
+
+
+def position_field(body: dict) -> int:
+    value = body.get("position")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Invalid(fields={"position": _("Ce champ est obligatoire.")})
+    return value
+
+
+@bp.route("/modules/<int:module_id>", methods=["PATCH", "DELETE"])
+@authenticated
+def module_route(module_id: int):
+    """One rule per path (two rules would turn an out-of-range id into 405 instead of 404)."""
+    return move_module(module_id) if request.method == "PATCH" else remove_module(module_id)
+
+
+def move_module(module_id: int):
+    """``{position}`` (from 1): the module moves there, the others close up → 200 ``{id, position}``."""
+    module = services.get_module(module_id)
+    require_edit_course(caller(), module.course)
+    services.move_module(caller(), module, position_field(json_body()))
+    module_id, position = module.id, module.position
+    commit()
+    return jsonify({"id": module_id, "position": position})
+
+
+def remove_module(module_id: int):
+    module = services.get_module(module_id)
+    require_edit_course(caller(), module.course)
+    services.remove_module(caller(), module)
+    commit()
+    return "", 204
+
+
+@bp.route("/items/<int:item_id>", methods=["PATCH", "DELETE"])
+@authenticated
+def item_route(item_id: int):
+    """One rule per path (two rules would turn an out-of-range id into 405 instead of 404)."""
+    return move_item(item_id) if request.method == "PATCH" else remove_item(item_id)
+
+
+def move_item(item_id: int):
+    """``{position}`` (from 1) within its module → 200 ``{id, position}``."""
+    item = services.get_item(item_id)
+    require_edit_course(caller(), item.module.course)
+    services.move_item(caller(), item, position_field(json_body()))
+    item_id, position = item.id, item.position
+    commit()
+    return jsonify({"id": item_id, "position": position})
+
+
+def remove_item(item_id: int):
+    item = services.get_item(item_id)
+    require_edit_course(caller(), item.module.course)
+    services.remove_item(caller(), item)
+    commit()
+    return "", 204
+
+
+@bp.post("/courses/<int:course_id>/unpublish")
+@authenticated
+def unpublish_course(course_id: int):
+    """200 with the course, back to draft; 409 ``not_published``."""
+    course = services.get_course(course_id)
+    require_edit_course(caller(), course)
+    services.unpublish_course(caller(), course)
+    commit()
+    return jsonify(course_summary(course))

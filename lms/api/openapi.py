@@ -35,6 +35,10 @@ USER_ID = {"name": "user_id", "in": "path", "required": True, "schema": {"type":
 VIDEO_ID = {"name": "video_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 COURSE_ID = {"name": "course_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 MODULE_ID = {"name": "module_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+MOVE = _body({"type": "object", "required": ["position"], "properties": {"position": {"type": "integer", "minimum": 1}}})
+MOVED = _json({"type": "object", "required": ["id", "position"], "properties": {
+    "id": {"type": "integer"}, "position": {"type": "integer"}}})
 BEARER = [{"bearer": []}]
 
 SCHEMAS = {
@@ -267,6 +271,21 @@ PATHS = {
         "summary": "Publish a course; 422 not_publishable lists every reason in error.reasons",
         "parameters": [COURSE_ID],
         "responses": {"200": _json(_ref("CourseSummary")), **_errors(401, 403, 404, 409, 422)}}},
+    "/courses/{course_id}/unpublish": {"post": {
+        "summary": "Back to draft (owner trainer, coordinator); 409 not_published", "parameters": [COURSE_ID],
+        "responses": {"200": _json(_ref("CourseSummary")), **_errors(401, 403, 404, 409)}}},
+    "/modules/{module_id}": {
+        "patch": {"summary": "Move a module to a position (from 1); the others close up", "parameters": [MODULE_ID],
+                  "requestBody": MOVE, "responses": {"200": MOVED, **_errors(400, 401, 403, 404, 415, 422)}},
+        "delete": {"summary": "Remove a module and its items", "parameters": [MODULE_ID],
+                   "responses": {"204": {"description": "Removed"}, **_errors(401, 403, 404)}},
+    },
+    "/items/{item_id}": {
+        "patch": {"summary": "Move an item within its module (position from 1)", "parameters": [ITEM_ID],
+                  "requestBody": MOVE, "responses": {"200": MOVED, **_errors(400, 401, 403, 404, 415, 422)}},
+        "delete": {"summary": "Remove an item", "parameters": [ITEM_ID],
+                   "responses": {"204": {"description": "Removed"}, **_errors(401, 403, 404)}},
+    },
     "/openapi.json": {"get": {"summary": "This description", "security": [], "responses": {
         "200": _json({"type": "object"})}}},
 }

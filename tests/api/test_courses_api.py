@@ -195,3 +195,35 @@ def test_unknown_ids_are_404(client, staff):
     assert client.post("/api/v1/courses/999999/modules", json={"title": "X"}, headers=staff["trainer"]).status_code == 404
     assert new_item(client, staff["trainer"], 999999, kind="text", title="X").status_code == 404
     assert client.post("/api/v1/courses/999999/publish", headers=staff["trainer"]).status_code == 404
+
+
+def test_reorder_and_remove_modules_and_items(client, staff):
+    headers = staff["trainer"]
+    course_id = new_course(client, headers)
+    modules = [new_module(client, headers, course_id, f"Module {n}")["id"] for n in range(3)]
+    items = [new_item(client, headers, modules[0], kind="text", title=f"Texte {n}", body_markdown="x").json["id"]
+             for n in range(3)]
+    moved = client.patch(f"/api/v1/modules/{modules[2]}", json={"position": 1}, headers=headers)
+    assert moved.status_code == 200 and moved.json == {"id": modules[2], "position": 1}
+    assert client.patch(f"/api/v1/modules/{modules[2]}", json={"position": 4}, headers=headers).status_code == 422
+    assert client.patch(f"/api/v1/items/{items[0]}", json={"position": 3}, headers=headers).json["position"] == 3
+    assert client.patch(f"/api/v1/items/{items[0]}", json={}, headers=headers).status_code == 422
+    assert client.delete(f"/api/v1/items/{items[1]}", headers=headers).status_code == 204
+    assert client.delete(f"/api/v1/modules/{modules[1]}", headers=headers).status_code == 204
+    course = client.get(f"/api/v1/courses/{course_id}", headers=headers).json
+    assert [(m["id"], m["position"]) for m in course["modules"]] == [(modules[2], 1), (modules[0], 2)]
+    assert [(i["id"], i["position"]) for i in course["modules"][1]["items"]] == [(items[2], 1), (items[0], 2)]
+    assert client.delete(f"/api/v1/items/{items[1]}", headers=headers).status_code == 404
+    assert client.delete(f"/api/v1/modules/{modules[0]}", headers=staff["other"]).status_code == 403
+
+
+def test_unpublish_hides_the_course_from_learners_again(client, staff):
+    course_id = new_course(client, staff["trainer"])
+    module = new_module(client, staff["trainer"], course_id)
+    new_item(client, staff["trainer"], module["id"], kind="text", title="Lire", body_markdown="Texte.")
+    assert client.post(f"/api/v1/courses/{course_id}/publish", headers=staff["coordinator"]).status_code == 200
+    assert client.get(f"/api/v1/courses/{course_id}", headers=staff["learner"]).status_code == 200
+    response = client.post(f"/api/v1/courses/{course_id}/unpublish", headers=staff["trainer"])
+    assert response.status_code == 200 and response.json["status"] == "draft"
+    assert client.get(f"/api/v1/courses/{course_id}", headers=staff["learner"]).status_code == 404
+    assert client.post(f"/api/v1/courses/{course_id}/unpublish", headers=staff["trainer"]).json["error"]["code"] == "not_published"
