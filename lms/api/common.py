@@ -85,6 +85,19 @@ def bool_field(body: dict, name: str, default: bool = False) -> bool:
     return value
 
 
+MAX_ID = 2**31 - 1  # ids are INTEGER columns
+
+
+def cursor_arg() -> int | None:
+    """The opaque ``?cursor=`` of a list: here the last id seen. Anything else is a 422, never a 500."""
+    raw = request.args.get("cursor")
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or int(raw) > MAX_ID:
+        raise Invalid(fields={"cursor": _("Curseur invalide.")})
+    return int(raw)
+
+
 def limit_arg(default: int = 50) -> int:
     raw = request.args.get("limit", str(default))
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:

@@ -5,7 +5,7 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 
 from lms.api import bp
-from lms.api.common import authenticated, caller, json_body, limit_arg, text_field
+from lms.api.common import authenticated, caller, cursor_arg, json_body, limit_arg, text_field
 from lms.authoring import services
 from lms.authoring.models import Course
 from lms.authoring.permissions import require_create_course, require_edit_course, require_view_course
@@ -30,15 +30,6 @@ def course_detail(course: Course) -> dict:
         "progress": {"completed_items": 0, "required_items": sum(1 for item in course.items() if item.required),
                      "completed": False},
     }
-
-
-def cursor_arg() -> int | None:
-    raw = request.args.get("cursor")
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit() or len(raw) > 10:
-        raise Invalid(fields={"cursor": _("Curseur invalide.")})
-    return int(raw)
 
 
 @bp.get("/courses")

@@ -179,7 +179,8 @@ def add_item(actor: User, module: Module, kind, title, required=True, video_id=N
     if video_id is not None:
         if kind != VIDEO:
             errors["video_id"] = _("Seul un élément vidéo a une vidéo.")
-        elif not isinstance(video_id, int) or isinstance(video_id, bool) or (video := db.session.get(Video, video_id)) is None:
+        elif (not isinstance(video_id, int) or isinstance(video_id, bool) or not 0 < video_id < 2**31
+              or (video := db.session.get(Video, video_id)) is None):
             errors["video_id"] = _("Cette vidéo n'existe pas.")
     spec = None
     if kind == QUIZ:

@@ -227,3 +227,22 @@ def test_unpublish_hides_the_course_from_learners_again(client, staff):
     assert response.status_code == 200 and response.json["status"] == "draft"
     assert client.get(f"/api/v1/courses/{course_id}", headers=staff["learner"]).status_code == 404
     assert client.post(f"/api/v1/courses/{course_id}/unpublish", headers=staff["trainer"]).json["error"]["code"] == "not_published"
+
+
+def test_list_cursor_out_of_range_is_422_not_500(app, client, make):
+    headers = api_headers(app, make.learner())
+    for cursor in ("5926295840", "2147483648", "-1", "abc"):
+        response = client.get(f"/api/v1/courses?cursor={cursor}", headers=headers)
+        assert response.status_code == 422 and "cursor" in response.json["error"]["fields"]
+    assert client.get("/api/v1/courses?cursor=2147483647", headers=headers).status_code == 200
+
+
+def test_item_with_an_out_of_range_video_id_is_422(app, client, make):
+    trainer = make.trainer()
+    headers = api_headers(app, trainer)
+    course = client.post("/api/v1/courses", headers=headers, json={"title": "Bornes"}).json
+    module = client.post(f"/api/v1/courses/{course['id']}/modules", headers=headers, json={"title": "M"}).json
+    for video_id in (2**31, 2**63, -5):
+        response = client.post(f"/api/v1/modules/{module['id']}/items", headers=headers,
+                               json={"kind": "video", "title": "V", "video_id": video_id})
+        assert response.status_code == 422 and "video_id" in response.json["error"]["fields"]
