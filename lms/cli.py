@@ -32,6 +32,31 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from exc
         click.echo(f"created {user.role} {user.email} (id {user.id})")
 
+    @app.cli.command("import-course")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+    @click.option("--owner", default=None, help="Email of the owner of a new course (ignored when missing).")
+    def import_course_command(folder, owner):
+        """Load or update a course from its folder of files (courses/README.md)."""
+        import time
+        from pathlib import Path
+
+        from lms.auth import services as auth_services
+        from lms.authoring.importer import CourseFilesInvalid, import_course
+        from lms.core.db import rollback
+
+        actor = auth_services.user_by_email(owner) if owner else None
+        started = time.monotonic()
+        try:
+            report = import_course(Path(folder), actor=actor)
+            commit()
+        except CourseFilesInvalid as exc:
+            rollback()
+            click.echo("\n".join(exc.errors), err=True)
+            raise click.ClickException(f"{len(exc.errors)} error(s): nothing imported.") from exc
+        state = "changed" if report.changed else "unchanged"
+        click.echo(f"{report.course.slug} (id {report.course.id}, {report.course.status}): {state}; {report.summary()} "
+                   f"in {time.monotonic() - started:.1f} s")
+
     jobs = AppGroup("jobs", help="Periodic work (the beat schedule runs the same scan).")
 
     @jobs.command("run-due")

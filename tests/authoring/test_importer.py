@@ -1,0 +1,169 @@
+"""The course-as-files importer: validation first, then an idempotent update in place."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from lms.authoring.importer import CourseFilesInvalid, import_course
+from lms.authoring.models import DRAFT, READY, Course, Item
+from lms.authoring.services import publish_problems
+from lms.extensions import db
+
+SAMPLE = Path(__file__).resolve().parents[2] / "courses" / "sensibilisation-sante-mentale"
+
+COURSE = """\
+slug: mini
+title: Mini parcours
+summary: Un parcours minuscule.
+objectives:
+- Repérer un signe.
+duration_minutes: 6
+prerequisites: null
+audience_note: Tout le monde.
+remote_activities:
+- title: Tout
+  minutes: 6
+support: {contact: CLSM, response_time: 2 jours, technical: Aide, pedagogical: Questions}
+assessment: Un quiz.
+modules:
+- 00-un
+"""
+MODULE = """\
+key: un
+title: Premier module
+items:
+- key: video
+  kind: video
+  title: Une vidéo
+  estimated_minutes: 1
+  video:
+    title: Le film
+    speakers: Diaporama de démonstration
+    slides:
+    - {title: Titre, points: [], seconds: 4}
+    - {title: Un point, points: [Écouter sans juger], seconds: 4}
+    captions: {fr: video.fr.vtt}
+    transcript: transcription.md
+- key: texte
+  kind: text
+  title: Un texte
+  estimated_minutes: 3
+  body: texte.md
+- key: quiz
+  kind: quiz
+  title: Un quiz
+  estimated_minutes: 2
+  quiz: quiz.yaml
+"""
+VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nBienvenue.\n\n00:00:04.000 --> 00:00:08.000\nÉcouter sans juger.\n"
+QUIZ = """\
+role: graded
+pass_mark: 60
+max_attempts: null
+questions:
+- kind: true_false
+  prompt: Écouter aide.
+  choices:
+  - {text: Vrai, correct: true}
+  - {text: Faux, correct: false}
+"""
+
+
+@pytest.fixture(autouse=True)
+def small_films(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SAMPLE_VIDEO_SIZE", "320x180")
+    monkeypatch.setitem(app.config, "SAMPLE_VIDEO_FPS", 5)
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    folder = tmp_path / "mini"
+    (folder / "00-un").mkdir(parents=True)
+    (folder / "course.yaml").write_text(COURSE)
+    module = folder / "00-un"
+    (module / "module.yaml").write_text(MODULE)
+    (module / "video.fr.vtt").write_text(VTT)
+    (module / "transcription.md").write_text("*Diaporama*\n\n**Titre**\n\nBienvenue.\n")
+    (module / "texte.md").write_text("## Écouter\n\nSans juger.\n")
+    (module / "quiz.yaml").write_text(QUIZ)
+    return folder
+
+
+def item_ids(course: Course) -> dict[str, int]:
+    return {f"{m.key}/{i.key}": i.id for m in course.modules for i in m.items}
+
+
+def test_import_creates_then_second_import_changes_nothing(mini):
+    report = import_course(mini)
+    course = report.course
+    assert course.status == DRAFT and course.source_path == "courses/mini" and course.prerequisites is None
+    assert [i.key for i in course.modules[0].items] == ["video", "texte", "quiz"]
+    video = course.modules[0].items[0].video
+    assert video.status == READY and video.caption("fr") and video.transcript.startswith("*Diaporama*")
+    assert not video.transcript_from_captions and round(video.duration_s) == 8
+    assert course.modules[0].items[1].body_markdown.startswith("## Écouter")
+    assert publish_problems(course) == []
+    ids, video_id = item_ids(course), video.id
+
+    again = import_course(mini)
+    assert not again.changed and again.rendered == 0
+    assert item_ids(again.course) == ids and again.course.modules[0].items[0].video_id == video_id
+
+
+def test_edited_quiz_updates_and_removed_item_is_deleted(mini):
+    course = import_course(mini).course
+    ids = item_ids(course)
+    quiz_path = mini / "00-un" / "quiz.yaml"
+    quiz_path.write_text(QUIZ.replace("Écouter aide.", "Écouter aide vraiment.").replace("pass_mark: 60", "pass_mark: 80"))
+    report = import_course(mini)
+    assert report.changed and report.updated["item"] == 1
+    quiz = db.session.get(Item, ids["un/quiz"]).quiz
+    assert quiz.pass_mark == 80 and quiz.questions[0].prompt == "Écouter aide vraiment."
+
+    module = mini / "00-un" / "module.yaml"
+    module.write_text(MODULE.split("- key: texte")[0] + "- key: quiz" + MODULE.split("- key: quiz")[1])
+    (mini / "course.yaml").write_text(COURSE.replace("6", "3"))
+    report = import_course(mini)
+    assert report.deleted["item"] == 1
+    assert db.session.get(Item, ids["un/texte"]) is None
+    assert item_ids(report.course) == {"un/video": ids["un/video"], "un/quiz": ids["un/quiz"]}
+
+
+@pytest.mark.parametrize("name, content, expected", [
+    ("video.fr.vtt", VTT.replace("00:00:04.000 --> 00:00:08.000", "00:00:05.000 --> 00:00:08.000"), "00-un/video.fr.vtt: ligne"),
+    ("video.fr.vtt", "WEBVTT\n00:00:00.000 --> 00:00:08.000\nx\n", "00-un/video.fr.vtt: Ligne 2"),
+    ("quiz.yaml", QUIZ.replace("correct: false", "correct: true"), "00-un/quiz.yaml: questions[0].choices"),
+    ("quiz.yaml", QUIZ + "bonus: 1\n", "00-un/quiz.yaml: bonus: clé inconnue"),
+])
+def test_invalid_file_fails_naming_it_and_writes_nothing(mini, name, content, expected):
+    (mini / "00-un" / name).write_text(content)
+    before = db.session.scalar(select(func.count(Course.id)))
+    with pytest.raises(CourseFilesInvalid) as exc:
+        import_course(mini)
+    assert any(expected in error for error in exc.value.errors), exc.value.errors
+    assert db.session.scalar(select(func.count(Course.id))) == before
+
+
+def test_cli_reports_and_fails_on_invalid_files(app, mini):
+    runner = app.test_cli_runner()
+    (mini / "00-un" / "quiz.yaml").write_text("role: graded\n")
+    result = runner.invoke(args=["import-course", str(mini)])
+    assert result.exit_code != 0 and "quiz.yaml" in result.output
+
+
+@pytest.mark.slow
+def test_sample_course_imports_and_is_publishable(tmp_path):
+    folder = tmp_path / SAMPLE.name
+    shutil.copytree(SAMPLE, folder)
+    report = import_course(folder)
+    course = report.course
+    assert course.slug == "sensibilisation-sante-mentale" and course.status == DRAFT
+    assert len(course.modules) == 8 and course.duration_minutes == sum(i.estimated_minutes for i in course.items())
+    assert report.created["video"] == 6
+    assert publish_problems(course) == []
+    ids = item_ids(course)
+    again = import_course(folder)
+    assert not again.changed and item_ids(again.course) == ids
