@@ -25,16 +25,15 @@ BACKGROUND, INK, ACCENT, MUTED = (16, 24, 48), (255, 255, 255), (255, 214, 102),
 NOTES = (523.25, 659.25, 783.99, 440.0, 587.33, 698.46, 493.88, 392.0)
 
 
+FONTS = Path(__file__).resolve().parent / "fonts"  # DejaVu Sans, shipped with the app (free licence beside it)
 FONT_CANDIDATES = {
-    "regular": ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
-    "bold": ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-             "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
+    "regular": (str(FONTS / "DejaVuSans.ttf"), "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    "bold": (str(FONTS / "DejaVuSans-Bold.ttf"), "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
 }
 
 
 def font_path(weight: str) -> str | None:
-    """A system font with French accents (DejaVu, Liberation); None: Pillow's own font (accents may be missing)."""
+    """The shipped DejaVu Sans (French accents on any machine); None: Pillow's own font."""
     return next((candidate for candidate in FONT_CANDIDATES[weight] if Path(candidate).is_file()), None)
 
 
