@@ -242,7 +242,8 @@ PATHS = {
     "/courses": {
         "get": {"summary": "Courses the caller may see (learners: published only)",
                 "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
-                               {"name": "cursor", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{1,10}$"}}],
+                               {"name": "cursor", "in": "query", "description": "the `next` of the previous page; empty or absent: the first page",
+                                "schema": {"type": "string", "pattern": "^[0-9]{0,10}$"}}],
                 "responses": {"200": _json({"type": "object", "required": ["items", "next"], "properties": {
                     "items": {"type": "array", "items": _ref("CourseSummary")}, "next": {"type": ["string", "null"]}}}),
                     **_errors(401, 422)}},
