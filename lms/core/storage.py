@@ -119,8 +119,15 @@ def read_bytes(key: str) -> bytes:
 
 
 def iter_range(key: str, start: int, end: int, chunk: int = CHUNK) -> Iterator[bytes]:
-    """Bytes ``start`` to ``end`` inclusive, in chunks."""
-    with open_read(key) as handle:
+    """Bytes ``start`` to ``end`` inclusive, in chunks.
+
+    The file is opened now, in the app context: a response body is consumed after
+    the request's context has ended, so the generator itself must not need it."""
+    return _read_range(open_read(key), start, end, chunk)
+
+
+def _read_range(handle: BinaryIO, start: int, end: int, chunk: int) -> Iterator[bytes]:
+    with handle:
         handle.seek(start)
         left = end - start + 1
         while left > 0:
