@@ -1,4 +1,4 @@
-"""Command-line operations: create-user, jobs run-due, import-course (later)."""
+"""Command-line operations: create-user, jobs run-due, import-course."""
 from __future__ import annotations
 
 import click
