@@ -88,6 +88,9 @@ class Config:
     VIDEO_FFMPEG_TIMEOUT_SECONDS = env_int("VIDEO_FFMPEG_TIMEOUT_SECONDS", 4 * 3600)
     VIDEO_PROCESSING_LEASE_SECONDS = env_int("VIDEO_PROCESSING_LEASE_SECONDS", 5 * 3600)
     VIDEO_MAX_ATTEMPTS = env_int("VIDEO_MAX_ATTEMPTS", 3)
+    # Demo films rendered from the slides of courses/ (import-course).
+    SAMPLE_VIDEO_SIZE = env("SAMPLE_VIDEO_SIZE", "1280x720")
+    SAMPLE_VIDEO_FPS = env_int("SAMPLE_VIDEO_FPS", 10)
 
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = env("REDIS_URL") or "memory://"

@@ -44,9 +44,9 @@ def _font(weight: str, size: int):
 
 def render_settings() -> tuple[int, int, int]:
     """Width, height and frames per second of the rendered films (config SAMPLE_VIDEO_SIZE, SAMPLE_VIDEO_FPS)."""
-    size = str(current_app.config.get("SAMPLE_VIDEO_SIZE") or "1280x720")
+    size = str(current_app.config["SAMPLE_VIDEO_SIZE"])
     width, _x, height = size.lower().partition("x")
-    return int(width) // 2 * 2, int(height) // 2 * 2, int(current_app.config.get("SAMPLE_VIDEO_FPS") or 10)
+    return int(width) // 2 * 2, int(height) // 2 * 2, int(current_app.config["SAMPLE_VIDEO_FPS"])
 
 
 def spec_hash(slides: list[dict]) -> str:
