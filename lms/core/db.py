@@ -26,52 +26,9 @@ def commit() -> None:
 
         dispatch(new_ids)
     if task_ids:
+        from lms.core.triggers import dispatch_tasks
+
         dispatch_tasks(task_ids)
-
-
-def dispatch_tasks(task_ids: list[int], *, expires: float | None = None) -> None:
-    """After a commit: start the triggered tasks (a Celery task each, or in-process with "inline")."""
-    from flask import current_app
-
-    from lms.core import outbox
-
-    mode = current_app.config["OUTBOX_DISPATCH"]
-    if mode == "inline":
-        for task_id in task_ids:
-            run_task_now(task_id)
-    elif mode == "celery":
-        sent = outbox.publish_tasks(task_ids, expires=expires)
-        outbox.mark_tasks_sent(sent)
-        commit()
-
-
-def run_task_now(task_id: int) -> None:
-    """Run a trigger's registered handler in this process, then commit (tests, ``flask jobs run-due``).
-
-    A handler that raises is logged and its trigger left pending: the commit that wrote
-    the trigger has already succeeded and must not be reported as failed."""
-    import logging
-
-    from lms.core import outbox
-
-    row = db.session.get(outbox.OutboxTask, task_id)
-    if row is None or row.status != outbox.PENDING:
-        return
-    name, args = row.task, list(row.args)
-    try:
-        outbox.task_handler(name)(*args)
-        outbox.mark_tasks_sent([task_id])
-        commit()
-    except Exception as exc:
-        rollback()
-        logging.getLogger(__name__).exception("Task %s%r failed in process", name, args)
-        row = db.session.get(outbox.OutboxTask, task_id)
-        if row is not None:
-            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            row.attempts += 1
-            if row.attempts >= 3:  # a trigger that keeps failing stops being retried
-                row.status = outbox.FAILED
-            commit()
 
 
 def rollback() -> None:

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from flask import current_app
 
 from lms.core import outbox
-from lms.core.db import commit, dispatch_tasks, run_task_now
+from lms.core.db import commit
+from lms.core.triggers import dispatch_tasks, run_task_now
 
 log = logging.getLogger(__name__)
 
