@@ -5,6 +5,8 @@ fails the test), with the status each kind of caller gets: anonymous, the
 learner whose data it is, another learner, a trainer, a coordinator.
 """
 import io
+from importlib import import_module
+from pathlib import Path
 
 import pytest
 
@@ -12,40 +14,27 @@ from lms.authoring import services as authoring
 from lms.core import outbox
 from lms.core.db import commit
 from tests.conftest import api_headers, csrf_token, login_as
+from tests.permission_matrix import (
+    ACTORS,
+    ANON,
+    COORD,
+    OTHER,
+    OWNER,
+    TRAINER,
+    coordinator_only,
+    course_editors,
+    everyone,
+    owner_or_coordinator,
+    signed_in,
+    staff_only,
+)
 from tests.videotools import VTT, course_using, ready_video
 
-ANON, OWNER, OTHER, TRAINER, COORD = "anonymous", "learner", "other_learner", "trainer", "coordinator"
-ACTORS = (ANON, OWNER, OTHER, TRAINER, COORD)
-
-
-def everyone(status):
-    return dict.fromkeys(ACTORS, status)
-
-
-def signed_in(status, anon=302):
-    return {ANON: anon, OWNER: status, OTHER: status, TRAINER: status, COORD: status}
-
-
-def coordinator_only(ok=200, anon=302):
-    return {ANON: anon, OWNER: 403, OTHER: 403, TRAINER: 403, COORD: ok}
-
-
-def owner_or_coordinator(ok=200, anon=401):
-    return {ANON: anon, OWNER: ok, OTHER: 403, TRAINER: 403, COORD: ok}
-
-
-def staff_only(ok=200, anon=401):
-    return {ANON: anon, OWNER: 403, OTHER: 403, TRAINER: ok, COORD: ok}
-
-
-def course_editors(ok=200, anon=401):
-    """The draft course of the matrix is owned by people[TRAINER]; learners do not see drafts (404)."""
-    return {ANON: anon, OWNER: 404, OTHER: 404, TRAINER: ok, COORD: ok}
-
+ROOT = Path(__file__).resolve().parent.parent
 
 # (method, rule, body, expected) — {owner} is the learner's id, {message} an outbox message id,
 # {video_id} a ready video used by a published course (so learners may watch it).
-ROUTES = [
+CORE_ROUTES = [
     ("GET", "/", None, signed_in(200)),
     ("GET", "/connexion", None, {**everyone(302), ANON: 200}),
     ("POST", "/connexion", {}, {**everyone(302), ANON: 422}),
@@ -112,6 +101,14 @@ ROUTES = [
 ]
 
 
+# Each domain adds its own routes in tests/<domain>/permission_routes*.py: ROUTES (same shape) and,
+# where the generic ids below do not fit, PATHS = {rule: function(ctx) -> path}.
+DOMAIN_MODULES = [import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+                  for path in sorted((ROOT / "tests").glob("*/permission_routes*.py"))]
+ROUTES = CORE_ROUTES + [route for module in DOMAIN_MODULES for route in module.ROUTES]
+PATHS = {rule: make for module in DOMAIN_MODULES for rule, make in getattr(module, "PATHS", {}).items()}
+
+
 def test_every_route_is_in_the_matrix(app):
     declared = {(method, rule) for method, rule, _body, _expected in ROUTES}
     actual = {
@@ -135,12 +132,15 @@ def test_route_permissions(app, client, people, outbox, actor, method, rule, bod
     owner = people[OWNER]
     message = outbox_message(owner)
     video = ready_video(people[TRAINER])
-    course_using(video, published=True)
+    published = course_using(video, published=True)
     draft = draft_course(people[TRAINER])
-    path = (rule.replace("<int:user_id>", str(owner.id)).replace("<int:message_id>", str(message.id))
-            .replace("<token>", "not-a-real-token").replace("<int:video_id>", str(video.id)).replace("<lang>", "fr")
-            .replace("<int:course_id>", str(draft.id)).replace("<int:module_id>", str(draft.modules[0].id))
-            .replace("<int:item_id>", str(draft.modules[0].items[0].id)))
+    ctx = {"people": people, "owner": owner, "message": message, "video": video, "published": published,
+           "draft": draft}
+    path = PATHS[rule](ctx) if rule in PATHS else (
+        rule.replace("<int:user_id>", str(owner.id)).replace("<int:message_id>", str(message.id))
+        .replace("<token>", "not-a-real-token").replace("<int:video_id>", str(video.id)).replace("<lang>", "fr")
+        .replace("<int:course_id>", str(draft.id)).replace("<int:module_id>", str(draft.modules[0].id))
+        .replace("<int:item_id>", str(draft.modules[0].items[0].id)))
     is_api = path.startswith("/api/")
     headers = {}
     if actor != ANON:

@@ -2,3 +2,5 @@
 from flask import Blueprint
 
 bp = Blueprint("authoring", __name__)
+
+from lms.authoring import views  # noqa: E402,F401

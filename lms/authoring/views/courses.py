@@ -1,0 +1,2 @@
+"""Authoring pages: courses."""
+from lms.authoring import bp  # noqa: F401

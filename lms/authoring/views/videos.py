@@ -1,0 +1,2 @@
+"""Authoring pages: videos."""
+from lms.authoring import bp  # noqa: F401
