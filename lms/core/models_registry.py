@@ -2,3 +2,4 @@
 from lms.auth import models as auth_models  # noqa: F401
 from lms.authoring import models as authoring_models  # noqa: F401
 from lms.core import outbox  # noqa: F401
+from lms.learning import models as learning_models  # noqa: F401

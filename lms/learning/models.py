@@ -1,0 +1,45 @@
+"""What a learner did: per-item progress (watched intervals, position, completion)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.authoring.models import Item
+from lms.core.clock import utcnow
+from lms.extensions import db
+
+
+class ItemProgress(db.Model):
+    """One learner on one item. Video coverage is a union of intervals in milliseconds
+    (lms.learning.intervals); ``watched_ms`` is its total, kept for queries and reports."""
+
+    __tablename__ = "item_progress"
+    __table_args__ = (UniqueConstraint("user_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    watched: Mapped[list] = mapped_column(JSON, default=list)             # [[start_ms, end_ms], ...]
+    watched_ms: Mapped[int] = mapped_column(Integer, default=0)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)          # of the video when last seen
+    position_ms: Mapped[int] = mapped_column(Integer, default=0)          # where to resume
+    time_spent_ms: Mapped[int] = mapped_column(Integer, default=0)        # played time, within the wall clock
+    beacons: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_beacon_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    item: Mapped[Item] = relationship()
+
+    @property
+    def completed(self) -> bool:
+        return self.completed_at is not None
+
+    @property
+    def watched_ratio(self) -> float:
+        if not self.duration_ms:
+            return 1.0 if self.completed else 0.0
+        return round(min(self.watched_ms / self.duration_ms, 1.0), 4)

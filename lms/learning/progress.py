@@ -1,0 +1,140 @@
+"""Recording progress: video beacons and text items read. Services add and flush; the caller commits.
+
+Concurrent beacons (two tabs, a retried request) never lose an update: the
+progress row is read ``FOR UPDATE`` on PostgreSQL, and on SQLite every write
+transaction already runs alone (``BEGIN IMMEDIATE``, see lms.core.db). The
+first beacon of a learner on an item creates the row inside a savepoint, so two
+first beacons racing end on one row.
+"""
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms.auth.models import User
+from lms.authoring.models import PUBLISHED, READY, TEXT, VIDEO, Item
+from lms.core.clock import utcnow
+from lms.core.errors import Conflict, Invalid, NotFound
+from lms.extensions import db
+from lms.learning import intervals
+from lms.learning.models import ItemProgress
+
+COMPLETION_RATIO = 0.9       # a video completes when 90 % of it was really watched
+MAX_SEGMENTS = 200           # per beacon: a ~10 s beacon has one or a few
+
+
+def get_item(item_id: int) -> Item:
+    item = db.session.get(Item, item_id)
+    if item is None:
+        raise NotFound("Cet élément n'existe pas.", code="item_not_found")
+    return item
+
+
+def _number(value, field: str, errors: dict) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+        errors[field] = "Un nombre de secondes positif est attendu."
+        return None
+    return float(value)
+
+
+def parse_beacon(body: dict) -> tuple[float, list[tuple[float, float]]]:
+    """``{position_s, watched: [[start_s, end_s], ...]}`` checked field by field (Invalid names each one)."""
+    errors: dict[str, str] = {}
+    position = _number(body.get("position_s", 0), "position_s", errors)
+    raw = body.get("watched", [])
+    segments: list[tuple[float, float]] = []
+    if not isinstance(raw, list):
+        errors["watched"] = "Une liste de segments [début, fin] est attendue."
+    elif len(raw) > MAX_SEGMENTS:
+        errors["watched"] = f"Au plus {MAX_SEGMENTS} segments par envoi."
+    else:
+        for i, pair in enumerate(raw):
+            if not isinstance(pair, list) or len(pair) != 2:
+                errors[f"watched.{i}"] = "Un segment est une paire [début, fin] en secondes."
+                continue
+            start, end = _number(pair[0], f"watched.{i}.0", errors), _number(pair[1], f"watched.{i}.1", errors)
+            if start is not None and end is not None:
+                if end < start:
+                    errors[f"watched.{i}"] = "La fin d'un segment précède son début."
+                else:
+                    segments.append((start, end))
+    if errors:
+        raise Invalid("Ce relevé de lecture n'est pas valable.", code="invalid_progress", fields=errors)
+    return position or 0.0, segments
+
+
+def _check_item(user: User, item: Item) -> None:
+    if item.module.course.status != PUBLISHED:
+        raise NotFound("Cet élément n'existe pas.", code="item_not_found")
+
+
+def progress_row(user: User, item: Item, *, lock: bool = True) -> ItemProgress:
+    """The learner's row for the item, created if missing, locked for this transaction."""
+    query = select(ItemProgress).where(ItemProgress.user_id == user.id, ItemProgress.item_id == item.id)
+    if lock:
+        query = query.with_for_update()
+    row = db.session.scalars(query).one_or_none()
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = ItemProgress(user_id=user.id, item_id=item.id, course_id=item.module.course_id, watched=[],
+                               watched_ms=0, duration_ms=0, position_ms=0, time_spent_ms=0, beacons=0,
+                               started_at=utcnow())
+            db.session.add(row)
+    except IntegrityError:  # another request created it first: use theirs
+        row = db.session.scalars(query).one()
+    return row
+
+
+def record_video_progress(user: User, item: Item, position_s: float, watched: list[tuple[float, float]],
+                          *, now: datetime | None = None) -> ItemProgress:
+    """Add the segments played since the previous beacon, within the wall-clock budget of the contract."""
+    _check_item(user, item)
+    if item.kind != VIDEO:
+        raise Conflict("Cet élément n'est pas une vidéo.", code="not_a_video")
+    video = item.video
+    if video is None or video.status != READY or not video.duration_s:
+        raise Conflict("Cette vidéo n'est pas encore prête.", code="video_not_ready")
+    now = now or utcnow()
+    row = progress_row(user, item)
+    duration_ms = intervals.to_ms(video.duration_s)
+    since = (now - _aware(row.last_beacon_at)).total_seconds() if row.last_beacon_at else None
+    claimed = [(intervals.to_ms(start), intervals.to_ms(end)) for start, end in watched]
+    budget = intervals.budget_ms(since)
+    covered, gained = intervals.add_watched([tuple(pair) for pair in row.watched], claimed, duration_ms, budget)
+    played = min(intervals.total(intervals.clip(claimed, duration_ms)), budget)
+    row.watched = [list(pair) for pair in covered]
+    row.watched_ms = intervals.total(covered)
+    row.duration_ms = duration_ms
+    row.position_ms = min(intervals.to_ms(position_s), duration_ms)
+    row.time_spent_ms += played
+    row.beacons += 1
+    row.last_beacon_at = now
+    if row.completed_at is None and row.watched_ms >= COMPLETION_RATIO * duration_ms:
+        row.completed_at = now
+    db.session.flush()
+    return row
+
+
+def mark_text_read(user: User, item: Item, *, now: datetime | None = None) -> ItemProgress:
+    _check_item(user, item)
+    if item.kind != TEXT:
+        raise Conflict("Seuls les textes se marquent comme lus.", code="not_a_text")
+    row = progress_row(user, item)
+    now = now or utcnow()
+    row.last_beacon_at = now
+    if row.completed_at is None:
+        row.completed_at = now
+    db.session.flush()
+    return row
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes: they were stored in UTC."""
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
