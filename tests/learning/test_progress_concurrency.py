@@ -1,0 +1,58 @@
+"""Concurrent beacons lose nothing, on the real database (SQLite or PostgreSQL), with real commits."""
+import threading
+import uuid
+
+import pytest
+
+from lms.auth.models import User
+from lms.authoring.models import Item
+from lms.core.db import commit
+from lms.extensions import db
+from lms.learning.models import ItemProgress
+from lms.learning.progress import record_video_progress
+from tests import factories
+from tests.videotools import course_using, ready_video
+
+pytestmark = pytest.mark.no_transaction
+
+BEACONS = 20
+
+
+def test_twenty_concurrent_beacons_of_adjacent_segments_end_at_full_coverage(app):
+    with app.app_context():
+        tag = uuid.uuid4().hex[:8]
+        learner = factories.learner(email=f"race-{tag}@example.org")
+        video = ready_video(factories.trainer(email=f"race-trainer-{tag}@example.org"))
+        video.duration_s = BEACONS * 10.0
+        commit()
+        item_id = course_using(video, published=True, slug=f"course-race-{tag}").modules[0].items[0].id
+        learner_id = learner.id
+        db.session.remove()
+
+    barrier = threading.Barrier(BEACONS)
+    errors = []
+
+    def beacon(n: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                user, item = db.session.get(User, learner_id), db.session.get(Item, item_id)
+                record_video_progress(user, item, n * 10 + 10, [[n * 10, n * 10 + 10]])
+                commit()
+            except Exception as exc:  # noqa: BLE001 (reported below, with the thread's number)
+                errors.append(f"{n}: {exc!r}")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=beacon, args=(n,)) for n in range(BEACONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+
+    with app.app_context():
+        rows = db.session.query(ItemProgress).filter_by(user_id=learner_id, item_id=item_id).all()
+        assert len(rows) == 1
+        assert rows[0].watched == [[0, BEACONS * 10_000]]
+        assert rows[0].watched_ms == BEACONS * 10_000 and rows[0].completed and rows[0].beacons == BEACONS
