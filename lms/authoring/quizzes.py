@@ -2,6 +2,8 @@
 
 ``quiz_errors(data)`` returns ``{"quiz.questions[1].choices": "why", ...}`` (empty when valid);
 ``validate_quiz(data)`` returns the normalised definition or raises Invalid with those fields.
+``question_errors`` / ``validate_question`` and ``settings_errors`` do the same for one question and for the
+settings alone (the HTML quiz editor edits one question at a time), with the same rules and messages.
 """
 from __future__ import annotations
 
@@ -71,7 +73,28 @@ def _question_errors(errors: dict, question, path: str) -> None:
         errors[f"{path}.choices"] = _("Au moins une réponse doit être correcte.")
 
 
-def quiz_errors(data, path: str = "quiz") -> dict[str, str]:
+def question_errors(data, path: str = "question") -> dict[str, str]:
+    errors: dict[str, str] = {}
+    _question_errors(errors, data, path)
+    return errors
+
+
+def _normal_question(q: dict) -> dict:
+    return {"kind": q["kind"], "prompt": q["prompt"].strip(), "explanation": (q.get("explanation") or "").strip(),
+            "choices": [{"text": c["text"].strip(), "correct": c["correct"], "feedback": (c.get("feedback") or "").strip()}
+                        for c in q["choices"]]}
+
+
+def validate_question(data, path: str = "question") -> dict:
+    """One question, normalised as in ``validate_quiz``, or Invalid listing every fault."""
+    errors = question_errors(data, path)
+    if errors:
+        raise Invalid(fields=errors)
+    return _normal_question(data)
+
+
+def settings_errors(data, path: str = "quiz") -> dict[str, str]:
+    """pass_mark, max_attempts and role only."""
     if not isinstance(data, dict):
         return {path: _("Un objet est attendu.")}
     errors: dict[str, str] = {}
@@ -83,6 +106,13 @@ def quiz_errors(data, path: str = "quiz") -> dict[str, str]:
         errors[f"{path}.max_attempts"] = _("Un entier entre 1 et 1000 est attendu, ou null (sans limite).")
     if data.get("role") not in QUIZ_ROLES:
         errors[f"{path}.role"] = _("Valeurs permises : %(values)s.", values=", ".join(QUIZ_ROLES))
+    return errors
+
+
+def quiz_errors(data, path: str = "quiz") -> dict[str, str]:
+    if not isinstance(data, dict):
+        return {path: _("Un objet est attendu.")}
+    errors = settings_errors(data, path)
     questions = data.get("questions", [])
     if not isinstance(questions, list):
         errors[f"{path}.questions"] = _("Une liste de questions est attendue.")
@@ -101,12 +131,7 @@ def validate_quiz(data, path: str = "quiz") -> dict:
         raise Invalid(fields=errors)
     return {
         "pass_mark": data["pass_mark"], "max_attempts": data.get("max_attempts"), "role": data["role"],
-        "questions": [
-            {"kind": q["kind"], "prompt": q["prompt"].strip(), "explanation": (q.get("explanation") or "").strip(),
-             "choices": [{"text": c["text"].strip(), "correct": c["correct"], "feedback": (c.get("feedback") or "").strip()}
-                         for c in q["choices"]]}
-            for q in data.get("questions", [])
-        ],
+        "questions": [_normal_question(q) for q in data.get("questions", [])],
     }
 
 

@@ -1,0 +1,116 @@
+"""Publication: the reasons a course cannot be published, publish and unpublish, and the guard that keeps
+a published course publishable while it is edited (every editing service runs inside ``keeping_publishable``)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from lms.auth.models import User
+from lms.authoring.models import FAILED, MULTIPLE, QUIZ, READY, TEXT, VIDEO, Course, Item, Module
+from lms.authoring.permissions import require_edit_course
+from lms.core.errors import Invalid
+from lms.extensions import db
+
+
+def _problem_entries(course: Course) -> list[tuple[tuple, str]]:
+    """(key, reason) pairs; the key names the fault and the row it is about, so a fault can be told apart
+    from one that was already there."""
+    problems: list[tuple[tuple, str]] = []
+    if not course.modules:
+        problems.append((("no_modules",), "Le parcours ne contient aucun module."))
+    for module in course.modules:
+        if not module.items:
+            problems.append((("empty_module", module.id), f"Le module « {module.title} » ne contient aucun élément."))
+        for item in module.items:
+            where = f"« {item.title} » (module « {module.title} »)"
+            if item.kind == VIDEO:
+                video = item.video
+                if video is None:
+                    problems.append((("no_video", item.id), f"L'élément vidéo {where} n'a pas de vidéo."))
+                    continue
+                key = (item.id, video.id)
+                if video.status == FAILED:
+                    problems.append((("video_failed", *key),
+                                     f"La vidéo de l'élément {where} n'a pas pu être traitée : envoyez-la à nouveau."))
+                elif video.status != READY:
+                    problems.append((("video_not_ready", *key),
+                                     f"La vidéo de l'élément {where} n'est pas prête (traitement en cours)."))
+                if video.caption("fr") is None:
+                    problems.append((("no_captions", *key),
+                                     f"La vidéo de l'élément {where} n'a pas de sous-titres en français."))
+                if not (video.transcript or "").strip():
+                    problems.append((("no_transcript", *key), f"La vidéo de l'élément {where} n'a pas de transcription."))
+            elif item.kind == QUIZ:
+                if item.quiz is None or not item.quiz.questions:
+                    problems.append((("empty_quiz", item.id), f"Le quiz {where} n'a aucune question."))
+                    continue
+                for n, question in enumerate(item.quiz.questions, start=1):
+                    correct = sum(1 for choice in question.choices if choice.correct)
+                    if correct == 0:
+                        problems.append((("no_correct", question.id),
+                                         f"La question {n} du quiz {where} n'a aucune bonne réponse."))
+                    elif correct > 1 and question.kind != MULTIPLE:
+                        problems.append((("many_correct", question.id),
+                                         f"La question {n} du quiz {where} a plusieurs bonnes réponses "
+                                         "alors qu'une seule est attendue."))
+            elif item.kind == TEXT and not (item.body_markdown or "").strip():
+                problems.append((("empty_text", item.id), f"Le texte {where} est vide."))
+    return problems
+
+
+def publish_problems(course: Course) -> list[str]:
+    """Every reason the course cannot be published yet, in French; empty when it can."""
+    return [reason for _key, reason in _problem_entries(course)]
+
+
+@contextmanager
+def keeping_publishable(course: Course) -> Iterator[None]:
+    """Run a change; on a published course, undo it and raise Invalid ``would_unpublish`` (with the reasons,
+    as for ``not_publishable``) when it adds a reason that would keep the course from being published.
+
+    The change runs in a savepoint, so a refused change leaves the unit of work as it was: the view may go on
+    (show the reasons) and the request still commits once. Faults that were already there do not block."""
+    if not course.is_published:
+        yield
+        return
+    before = {key for key, _reason in _problem_entries(course)}
+    savepoint = db.session.begin_nested()
+    try:
+        yield
+        db.session.flush()
+        new = [reason for key, reason in _problem_entries(course) if key not in before]
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if new:
+        savepoint.rollback()
+        raise Invalid(_("Ce parcours est publié : cette modification l'empêcherait de l'être ; elle est refusée."),
+                      code="would_unpublish", fields={"reasons": " ".join(new)}, extra={"reasons": new})
+    savepoint.commit()  # releases the savepoint only; the request commits the unit of work
+
+
+def publish_course(actor: User, course: Course) -> None:
+    """Publish, or Invalid ``not_publishable`` listing every reason (fields.reasons and error.reasons)."""
+    require_edit_course(actor, course)
+    problems = publish_problems(course)
+    if problems:
+        raise Invalid(_("Ce parcours ne peut pas encore être publié."), code="not_publishable",
+                      fields={"reasons": " ".join(problems)}, extra={"reasons": problems})
+    course.publish()
+    db.session.flush()
+
+
+def unpublish_course(actor: User, course: Course) -> None:
+    require_edit_course(actor, course)
+    course.unpublish()
+    db.session.flush()
+
+
+def required_item_count(course: Course) -> int:
+    return db.session.scalar(
+        select(func.count(Item.id)).join(Module, Item.module_id == Module.id)
+        .where(Module.course_id == course.id, Item.required.is_(True))
+    ) or 0
