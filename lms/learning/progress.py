@@ -9,14 +9,16 @@ first beacons racing end on one row.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import User
+from lms.auth.services import progress_providers
 from lms.authoring.models import PUBLISHED, READY, TEXT, VIDEO, Item
-from lms.core.clock import utcnow
+from lms.core import privacy
+from lms.core.clock import isoformat, utcnow
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.learning import intervals
@@ -135,6 +137,54 @@ def mark_text_read(user: User, item: Item, *, now: datetime | None = None) -> It
 
 def _aware(moment: datetime) -> datetime:
     """SQLite gives back naive datetimes: they were stored in UTC."""
-    from datetime import UTC
-
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def course_progress(user: User) -> list[dict]:
+    """Per course the learner started: ``{course_id, started_at, completed_at, completed_items, required_items}``.
+
+    ``completed_at`` is when the last required item was completed, once all are.
+    """
+    from lms.authoring.models import Module
+
+    rows = db.session.execute(
+        select(ItemProgress, Item.required).join(Item, Item.id == ItemProgress.item_id)
+        .where(ItemProgress.user_id == user.id).order_by(ItemProgress.course_id)
+    ).all()
+    by_course: dict[int, list] = {}
+    for row, required in rows:
+        by_course.setdefault(row.course_id, []).append((row, required))
+    required_counts = dict(db.session.execute(
+        select(Module.course_id, func.count(Item.id)).join(Item, Item.module_id == Module.id)
+        .where(Module.course_id.in_(by_course), Item.required.is_(True)).group_by(Module.course_id)
+    ).all()) if by_course else {}
+    result = []
+    for course_id, entries in by_course.items():
+        done = [row.completed_at for row, required in entries if required and row.completed_at is not None]
+        required_items = required_counts.get(course_id, 0)
+        finished = required_items > 0 and len(done) >= required_items
+        result.append({
+            "course_id": course_id,
+            "started_at": isoformat(min(_aware(row.started_at) for row, _required in entries)),
+            "completed_at": isoformat(max(_aware(moment) for moment in done)) if finished else None,
+            "completed_items": len(done),
+            "required_items": required_items,
+        })
+    return result
+
+
+def export_progress(user: User) -> list[dict]:
+    """GDPR export: what the platform recorded of the person's learning, item by item."""
+    rows = db.session.scalars(select(ItemProgress).where(ItemProgress.user_id == user.id).order_by(ItemProgress.id))
+    return [{
+        "course_id": row.course_id, "item_id": row.item_id, "item_title": row.item.title,
+        "watched_seconds": round(row.watched_ms / 1000, 3), "watched_intervals_s": [
+            [start / 1000, end / 1000] for start, end in row.watched],
+        "position_s": row.position_ms / 1000, "time_spent_s": round(row.time_spent_ms / 1000, 3),
+        "beacons": row.beacons, "started_at": isoformat(row.started_at),
+        "last_activity_at": isoformat(row.last_beacon_at), "completed_at": isoformat(row.completed_at),
+    } for row in rows]
+
+
+progress_providers.append(course_progress)
+privacy.exporter("learning_progress")(export_progress)

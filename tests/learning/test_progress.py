@@ -5,9 +5,11 @@ import pytest
 
 from lms.authoring.models import TEXT, Item
 from lms.core.clock import utcnow
+from lms.core.db import commit
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.learning.progress import mark_text_read, parse_beacon, record_video_progress
+from tests.conftest import api_headers
 from tests.videotools import course_using, ready_video
 
 
@@ -123,3 +125,20 @@ def test_malformed_beacons_are_refused_with_the_field(body, field):
 def test_a_good_beacon_parses():
     assert parse_beacon({"position_s": 12.5, "watched": [[0, 12.5]]}) == (12.5, [(0.0, 12.5)])
     assert parse_beacon({}) == (0.0, [])
+
+
+def test_me_progress_and_the_gdpr_export_show_the_learning(app, client, make, film):
+    learner = make.learner()
+    beacons(learner, film, [(t, t + 10) for t in range(0, 300, 10)])
+    commit()
+    headers = api_headers(app, learner)
+    rows = client.get("/api/v1/me/progress", headers=headers).get_json()["items"]
+    assert rows == [{"course_id": film.module.course_id, "started_at": rows[0]["started_at"],
+                     "completed_at": rows[0]["completed_at"], "completed_items": 1, "required_items": 1}]
+    assert rows[0]["started_at"].endswith(("+01:00", "+02:00")) and rows[0]["completed_at"] is not None
+    other = make.learner()
+    assert client.get("/api/v1/me/progress", headers=api_headers(app, other)).get_json()["items"] == []
+    assert client.get(f"/api/v1/users/{learner.id}/progress", headers=api_headers(app, other)).status_code == 403
+    export = client.get("/api/v1/me/export", headers=headers).get_json()
+    assert export["learning_progress"][0]["watched_intervals_s"] == [[0, 300]]
+    assert export["learning_progress"][0]["item_title"] == film.title
