@@ -19,11 +19,12 @@ from typing import BinaryIO
 import imageio_ffmpeg
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from lms.auth.models import User
 from lms.authoring import vtt
-from lms.authoring.models import FAILED, PROCESSING, READY, Caption, Video
+from lms.authoring.models import FAILED, PROCESSING, READY, Caption, Course, Item, Module, Video
 from lms.authoring.permissions import require_manage_videos
 from lms.core import outbox, storage
 from lms.core.clock import as_utc, utcnow
@@ -108,6 +109,20 @@ def get_video(video_id: int) -> Video:
     if video is None:
         raise NotFound()
     return video
+
+
+def library() -> Select:
+    """The videos of the trainers' library, newest first, with their captions.
+
+    Every video: any trainer or coordinator may manage any video (permissions.can_manage_videos)."""
+    return select(Video).options(selectinload(Video.captions)).order_by(Video.created_at.desc(), Video.id.desc())
+
+
+def courses_using(video: Video) -> list[Course]:
+    """The courses (drafts and published) with an item showing this video, by title."""
+    stmt = (select(Course).join(Module, Module.course_id == Course.id).join(Item, Item.module_id == Module.id)
+            .where(Item.video_id == video.id).distinct().order_by(Course.title, Course.id))
+    return list(db.session.scalars(stmt))
 
 
 # -- processing ----------------------------------------------------------------

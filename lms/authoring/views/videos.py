@@ -1,2 +1,142 @@
-"""Authoring pages: videos."""
-from lms.authoring import bp  # noqa: F401
+"""Authoring pages: the trainers' video library (upload, processing state, captions, transcript).
+
+Trainers and coordinators manage every video, as in the API (permissions.can_manage_videos);
+learners get 403. The upload streams the file to the media store through
+videos.create_video, exactly as ``POST /api/v1/videos`` does.
+"""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from lms.authoring import bp, videos
+from lms.authoring.models import Video
+from lms.authoring.permissions import require_manage_videos
+from lms.authoring.video_forms import CaptionForm, TranscriptForm, VideoUploadForm
+from lms.core.db import commit, rollback
+from lms.core.errors import DomainError, TooLarge
+from lms.core.pagination import paginate
+from lms.core.web import show_errors
+from lms.extensions import csrf
+
+MB = 1024 * 1024
+CAPTION_PREFIX = "vtt"  # two forms on the video page: distinct field ids
+
+
+def _max_upload_bytes() -> int:
+    return int(current_app.config["MAX_UPLOAD_MB"] * MB)
+
+
+def _too_large() -> TooLarge:
+    return TooLarge(_("La vidéo dépasse la taille maximale autorisée (%(mb)d Mo).",
+                      mb=max(1, _max_upload_bytes() // MB)))
+
+
+def _show(form, exc: DomainError, field: str, renamed: dict | None = None) -> None:
+    """A service's error next to the form's fields; an error about no field goes next to ``field``."""
+    renamed = renamed or {}
+    fields = {renamed.get(name, name): why for name, why in exc.fields.items()} or {field: exc.message}
+    show_errors(form, DomainError(exc.message, fields=fields))
+
+
+def _manageable(video_id: int) -> Video:
+    require_manage_videos(current_user)
+    return videos.get_video(video_id)
+
+
+def _library(form: VideoUploadForm):
+    return render_template("authoring/video_list.html", page=paginate(videos.library(), per_page=50), form=form,
+                           max_mb=max(1, _max_upload_bytes() // MB), max_bytes=_max_upload_bytes())
+
+
+def _video_page(video: Video, caption_form: CaptionForm | None = None, transcript_form: TranscriptForm | None = None):
+    caption_form = caption_form or CaptionForm(formdata=None, prefix=CAPTION_PREFIX)
+    transcript_form = transcript_form or TranscriptForm(formdata=None, data={"transcript": video.transcript or ""})
+    return render_template("authoring/video_show.html", video=video, courses=videos.courses_using(video),
+                           caption_form=caption_form, transcript_form=transcript_form)
+
+
+@bp.get("/edition/videos")
+@login_required
+def list_videos():
+    require_manage_videos(current_user)
+    return _library(VideoUploadForm(formdata=None))
+
+
+@bp.post("/edition/videos")
+@login_required
+@csrf.exempt  # checked below, once this route's body limit is set (the global check would parse the body first)
+def upload_video():
+    require_manage_videos(current_user)
+    max_bytes = _max_upload_bytes()
+    # As in the API: this route alone is bound by MAX_UPLOAD_MB, not MAX_CONTENT_LENGTH (+1 MB for the framing).
+    request.max_content_length = max_bytes + MB
+    try:
+        csrf.protect()  # reads the form: the body is spooled to a temporary file, never whole in memory
+        form = VideoUploadForm()
+    except RequestEntityTooLarge:
+        form = VideoUploadForm(formdata=None)
+        _show(form, _too_large(), "file")
+        return _library(form), 413
+    if not form.validate_on_submit():
+        return _library(form), 422
+    try:
+        video = videos.create_video(current_user, form.file.data.stream, form.title.data, max_bytes=max_bytes)
+        video_id = video.id
+        commit()  # then the processing trigger is dispatched
+    except DomainError as exc:
+        rollback()
+        _show(form, exc, "file")
+        return _library(form), exc.status
+    flash(_("Vidéo envoyée. Elle sera prête à la fin de son traitement."), "success")
+    target = url_for("authoring.show_video", video_id=video_id)
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return "", 201, {"Location": target}  # upload.js goes there itself; the message waits for that page
+    return redirect(target)
+
+
+@bp.get("/edition/videos/<int:video_id>")
+@login_required
+def show_video(video_id: int):
+    return _video_page(_manageable(video_id))
+
+
+@bp.post("/edition/videos/<int:video_id>/sous-titres")
+@login_required
+def upload_caption(video_id: int):
+    video = _manageable(video_id)
+    form = CaptionForm(prefix=CAPTION_PREFIX)
+    if form.validate_on_submit():
+        try:
+            caption = videos.add_caption(current_user, video, form.lang.data.strip(), form.file.data.read())
+            lang = caption.lang
+            commit()
+        except DomainError as exc:
+            rollback()
+            _show(form, exc, "file", {"body": "file"})
+        else:
+            flash(_("Sous-titres « %(lang)s » enregistrés.", lang=lang), "success")
+            return redirect(url_for("authoring.show_video", video_id=video_id))
+    return _video_page(video, caption_form=form), 422
+
+
+@bp.post("/edition/videos/<int:video_id>/transcription")
+@login_required
+def edit_transcript(video_id: int):
+    video = _manageable(video_id)
+    form = TranscriptForm()
+    if form.validate_on_submit():
+        try:
+            videos.set_transcript(current_user, video, form.transcript.data or "")
+            from_captions = video.transcript_from_captions
+            commit()
+        except DomainError as exc:
+            rollback()
+            _show(form, exc, "transcript", {"body": "transcript"})
+        else:
+            flash(_("La transcription reprend le texte des sous-titres français.") if from_captions
+                  else _("Transcription enregistrée."), "success")
+            return redirect(url_for("authoring.show_video", video_id=video_id))
+    return _video_page(video, transcript_form=form), 422
