@@ -29,7 +29,7 @@ demo: install
 	$(BIN)/flask create-user --if-missing --role coordinator --email coordination@demo.clsm-metz.fr --password coordination-demo --full-name "Camille Coordination" --organisation "CLSM de Metz"
 	$(BIN)/flask create-user --if-missing --role trainer --email formation@demo.clsm-metz.fr --password formation-demo --full-name "Dr Lucie Formatrice" --organisation "Centre hospitalier de Jury"
 	$(BIN)/flask create-user --if-missing --role learner --email apprenant@demo.clsm-metz.fr --password apprenant-demo --full-name "Alex Apprenant" --organisation "MDPH de la Moselle"
-	$(BIN)/flask import-course courses/sensibilisation-sante-mentale --owner formation@demo.clsm-metz.fr
+	$(BIN)/flask import-course courses/sensibilisation-sante-mentale --owner formation@demo.clsm-metz.fr --publish
 
 ## make run: install, migrate, demo accounts, then web + Celery worker + beat on http://$(HOST):$(PORT)
 run: demo

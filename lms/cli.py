@@ -35,7 +35,10 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("import-course")
     @click.argument("folder", type=click.Path(exists=True, file_okay=False))
     @click.option("--owner", default=None, help="Email of the owner of a new course (ignored when missing).")
-    def import_course_command(folder, owner):
+    @click.option("--publish", is_flag=True,
+                  help="Then publish it through the usual checks (as --owner, else as its owner); "
+                       "a published course stays published.")
+    def import_course_command(folder, owner, publish):
         """Load or update a course from its folder of files (courses/README.md)."""
         import time
         from pathlib import Path
@@ -56,6 +59,8 @@ def register_cli(app: Flask) -> None:
         state = "changed" if report.changed else "unchanged"
         click.echo(f"{report.course.slug} (id {report.course.id}, {report.course.status}): {state}; {report.summary()} "
                    f"in {time.monotonic() - started:.1f} s")
+        if publish:
+            _publish_imported(report.course, actor)
 
     jobs = AppGroup("jobs", help="Periodic work (the beat schedule runs the same scan).")
 
@@ -68,3 +73,44 @@ def register_cli(app: Flask) -> None:
         click.echo(" ".join(f"{name}={count}" for name, count in report.items()))
 
     app.cli.add_command(jobs)
+
+
+def _publish_imported(course, actor) -> None:
+    """--publish: the import is committed; publish it now through publish_course (its checks and permissions).
+
+    Films are rendered and processed during the import itself, so a valid course's videos are ready here.
+    A course that is already published stays so (the files may still have made it unpublishable: say why)."""
+    from lms.auth import services as auth_services
+    from lms.authoring.models import PUBLISHED
+    from lms.authoring.services import publish_course, publish_problems
+    from lms.core.db import rollback
+    from lms.core.errors import DomainError
+
+    slug = course.slug
+    if course.status == PUBLISHED:
+        problems = publish_problems(course)
+        if problems:
+            click.echo("\n".join(problems), err=True)
+            raise click.ClickException(f"{slug} is published but no longer publishable: "
+                                       f"{len(problems)} problem(s), fix the files.")
+        click.echo(f"{slug}: already published")
+        return
+    publisher = actor
+    if publisher is None and course.owner_id is not None:
+        try:
+            publisher = auth_services.get_user(course.owner_id)
+        except DomainError:
+            publisher = None
+    if publisher is None:
+        raise click.ClickException(f"{slug} imported as a draft, not published: --publish needs --owner "
+                                   "(a trainer or coordinator who may edit the course) or a course with an owner.")
+    try:
+        publish_course(publisher, course)
+        commit()
+    except DomainError as exc:
+        rollback()
+        reasons = exc.extra.get("reasons") or []
+        if reasons:
+            click.echo("\n".join(reasons), err=True)
+        raise click.ClickException(f"{slug} imported as a draft, not published: {exc.message}") from exc
+    click.echo(f"{slug}: published")

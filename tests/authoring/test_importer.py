@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.authoring.importer import CourseFilesInvalid, import_course
-from lms.authoring.models import DRAFT, READY, Course, Item
+from lms.authoring.models import DRAFT, PUBLISHED, READY, Course, Item
 from lms.authoring.services import publish_problems
 from lms.extensions import db
 
@@ -167,3 +167,70 @@ def test_sample_course_imports_and_is_publishable(tmp_path):
     ids = item_ids(course)
     again = import_course(folder)
     assert not again.changed and item_ids(again.course) == ids
+
+
+# -- import-course --publish ----------------------------------------------------
+
+def test_cli_publish_publishes_then_reimport_keeps_it_published_and_changes_nothing(app, mini):
+    from tests.factories import trainer
+
+    owner = trainer(email="formatrice@example.org")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import-course", str(mini), "--owner", owner.email, "--publish"])
+    assert result.exit_code == 0, result.output
+    assert "mini: published" in result.output
+    course = db.session.scalar(select(Course).where(Course.slug == "mini"))
+    assert course.status == PUBLISHED and course.owner_id == owner.id and course.published_at is not None
+    assert course.modules[0].items[0].video.status == READY  # rendered and processed during the import
+    published_at, ids = course.published_at, item_ids(course)
+
+    again = runner.invoke(args=["import-course", str(mini), "--owner", owner.email, "--publish"])
+    assert again.exit_code == 0, again.output
+    assert ": unchanged;" in again.output and "mini: already published" in again.output
+    db.session.expire_all()
+    course = db.session.scalar(select(Course).where(Course.slug == "mini"))
+    assert course.status == PUBLISHED and course.published_at == published_at and item_ids(course) == ids
+
+
+def test_cli_publish_without_owner_uses_the_course_owner(app, mini):
+    from tests.factories import trainer
+
+    owner = trainer(email="formatrice@example.org")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["import-course", str(mini), "--owner", owner.email]).exit_code == 0
+    course = db.session.scalar(select(Course).where(Course.slug == "mini"))
+    assert course.status == DRAFT
+    result = runner.invoke(args=["import-course", str(mini), "--publish"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(Course.status).where(Course.slug == "mini")) == PUBLISHED
+
+
+def test_cli_publish_without_anyone_to_publish_fails_and_keeps_the_draft(app, mini):
+    result = app.test_cli_runner().invoke(args=["import-course", str(mini), "--publish"])
+    assert result.exit_code != 0 and "--owner" in result.output
+    assert db.session.scalar(select(Course.status).where(Course.slug == "mini")) == DRAFT
+
+
+def test_cli_publish_of_an_unpublishable_course_fails_with_the_reasons(app, mini):
+    from tests.factories import trainer
+
+    owner = trainer(email="formatrice@example.org")
+    (mini / "00-un" / "texte.md").write_text("\n")  # valid files, but an empty text cannot be published
+    result = app.test_cli_runner().invoke(args=["import-course", str(mini), "--owner", owner.email, "--publish"])
+    assert result.exit_code != 0
+    assert "not published" in result.output and "Le texte « Un texte » (module « Premier module ») est vide." in result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(Course.status).where(Course.slug == "mini")) == DRAFT
+
+
+def test_cli_publish_refuses_an_owner_who_may_not_edit(app, mini):
+    from tests.factories import trainer
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["import-course", str(mini), "--owner", trainer(email="a@example.org").email]).exit_code == 0
+    other = trainer(email="b@example.org")
+    result = runner.invoke(args=["import-course", str(mini), "--owner", other.email, "--publish"])
+    assert result.exit_code != 0
+    db.session.expire_all()
+    assert db.session.scalar(select(Course.status).where(Course.slug == "mini")) == DRAFT
