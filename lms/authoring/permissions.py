@@ -79,3 +79,16 @@ def require_edit_course(user: User | None, course: Course) -> None:
     require_view_course(user, course)
     if not can_edit_course(user, course):
         raise Forbidden()
+
+
+# -- the authoring pages (/edition) ----------------------------------------------
+
+def can_author(user: User | None) -> bool:
+    """Trainers and coordinators reach the authoring pages; each course then needs can_edit_course."""
+    return is_staff(user)
+
+
+def require_author(user: User | None) -> None:
+    """Learners get 403 on every authoring page, whatever the course (a draft is not revealed either way)."""
+    if not can_author(user):
+        raise Forbidden()
