@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, request, session
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -109,8 +110,24 @@ def accessibility_label(status: str) -> str:
 
 
 class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` bounded to the INTEGER (32-bit) primary keys: a larger id is 404 for every method of the rule.
+
+    The regex still matches any run of digits and an out-of-range value raises NotFound from to_python.
+    A ValidationError there would not do: werkzeug calls to_python only on the rule it picked for the
+    request's method, and a ValidationError then becomes 405 as soon as the same path has rules for other
+    methods (PATCH and DELETE /api/v1/modules/<id> are two rules)."""
+
     def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+    def to_python(self, value: str) -> int:
+        try:
+            number = int(value)  # the regex admits only digits (with a sign when signed)
+        except ValueError:  # more digits than int() reads (sys.get_int_max_str_digits)
+            raise NotFound() from None
+        if (self.min is not None and number < self.min) or (self.max is not None and number > self.max):
+            raise NotFound()
+        return super().to_python(value)
 
 
 def select_locale() -> str:

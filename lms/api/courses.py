@@ -1,7 +1,7 @@
 """Courses and content: list, detail (never the quiz answers), create, modules, items, publication."""
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 from flask_babel import gettext as _
 
 from lms.api import bp
@@ -109,13 +109,8 @@ def position_field(body: dict) -> int:
     return value
 
 
-@bp.route("/modules/<int:module_id>", methods=["PATCH", "DELETE"])
+@bp.patch("/modules/<int:module_id>")
 @authenticated
-def module_route(module_id: int):
-    """One rule per path (two rules would turn an out-of-range id into 405 instead of 404)."""
-    return move_module(module_id) if request.method == "PATCH" else remove_module(module_id)
-
-
 def move_module(module_id: int):
     """``{position}`` (from 1): the module moves there, the others close up → 200 ``{id, position}``."""
     module = services.get_module(module_id)
@@ -126,6 +121,8 @@ def move_module(module_id: int):
     return jsonify({"id": module_id, "position": position})
 
 
+@bp.delete("/modules/<int:module_id>")
+@authenticated
 def remove_module(module_id: int):
     module = services.get_module(module_id)
     require_edit_course(caller(), module.course)
@@ -134,13 +131,8 @@ def remove_module(module_id: int):
     return "", 204
 
 
-@bp.route("/items/<int:item_id>", methods=["PATCH", "DELETE"])
+@bp.patch("/items/<int:item_id>")
 @authenticated
-def item_route(item_id: int):
-    """One rule per path (two rules would turn an out-of-range id into 405 instead of 404)."""
-    return move_item(item_id) if request.method == "PATCH" else remove_item(item_id)
-
-
 def move_item(item_id: int):
     """``{position}`` (from 1) within its module → 200 ``{id, position}``."""
     item = services.get_item(item_id)
@@ -151,6 +143,8 @@ def move_item(item_id: int):
     return jsonify({"id": item_id, "position": position})
 
 
+@bp.delete("/items/<int:item_id>")
+@authenticated
 def remove_item(item_id: int):
     item = services.get_item(item_id)
     require_edit_course(caller(), item.module.course)

@@ -296,7 +296,8 @@ def build_spec() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "lms API", "version": "1.0.0",
-                 "description": "JSON API of the CLSM mental-health awareness platform (shared/API.md)."},
+                 "description": "JSON API of the CLSM mental-health awareness platform (shared/API.md). "
+                                "Ids in paths are 32-bit keys: a larger id is 404 for every method of its path."},
         "servers": [{"url": "/"}],
         "security": BEARER,
         "paths": {PREFIX + path: item for path, item in PATHS.items()},
