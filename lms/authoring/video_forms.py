@@ -31,7 +31,7 @@ class CaptionForm(FlaskForm):
 
 
 class TranscriptForm(FlaskForm):
-    transcript = TextAreaField(_l("Transcription"),
+    transcript = TextAreaField(_l("Texte de la transcription"),
                                description=_l("Texte affiché à côté du lecteur (Markdown possible). Laissez vide pour "
                                               "reprendre le texte des sous-titres français."),
                                render_kw={"rows": 12})
