@@ -9,7 +9,7 @@ first beacons racing end on one row.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,10 +18,11 @@ from lms.auth.models import User
 from lms.auth.services import progress_providers
 from lms.authoring.models import PUBLISHED, READY, TEXT, VIDEO, Item
 from lms.core import privacy
-from lms.core.clock import isoformat, utcnow
+from lms.core.clock import as_utc, isoformat, utcnow
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.learning import intervals
+from lms.learning.completion import check_course_completion
 from lms.learning.models import ItemProgress
 
 COMPLETION_RATIO = 0.9       # a video completes when 90 % of it was really watched
@@ -104,7 +105,7 @@ def record_video_progress(user: User, item: Item, position_s: float, watched: li
     now = now or utcnow()
     row = progress_row(user, item)
     duration_ms = intervals.to_ms(video.duration_s)
-    since = (now - _aware(row.last_beacon_at)).total_seconds() if row.last_beacon_at else None
+    since = (now - as_utc(row.last_beacon_at)).total_seconds() if row.last_beacon_at else None
     claimed = [(intervals.to_ms(start), intervals.to_ms(end)) for start, end in watched]
     budget = intervals.budget_ms(since)
     covered, gained = intervals.add_watched([tuple(pair) for pair in row.watched], claimed, duration_ms, budget)
@@ -118,6 +119,8 @@ def record_video_progress(user: User, item: Item, position_s: float, watched: li
     row.last_beacon_at = now
     if row.completed_at is None and row.watched_ms >= COMPLETION_RATIO * duration_ms:
         row.completed_at = now
+        db.session.flush()
+        check_course_completion(user, item.module.course, now=now)
     db.session.flush()
     return row
 
@@ -131,13 +134,11 @@ def mark_text_read(user: User, item: Item, *, now: datetime | None = None) -> It
     row.last_beacon_at = now
     if row.completed_at is None:
         row.completed_at = now
+        db.session.flush()
+        check_course_completion(user, item.module.course, now=now)
     db.session.flush()
     return row
 
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes: they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def course_progress(user: User) -> list[dict]:
@@ -165,8 +166,8 @@ def course_progress(user: User) -> list[dict]:
         finished = required_items > 0 and len(done) >= required_items
         result.append({
             "course_id": course_id,
-            "started_at": isoformat(min(_aware(row.started_at) for row, _required in entries)),
-            "completed_at": isoformat(max(_aware(moment) for moment in done)) if finished else None,
+            "started_at": isoformat(min(as_utc(row.started_at) for row, _required in entries)),
+            "completed_at": isoformat(max(as_utc(moment) for moment in done)) if finished else None,
             "completed_items": len(done),
             "required_items": required_items,
         })

@@ -1,0 +1,207 @@
+"""Taking quizzes: attempts with a shuffled order, answers saved as the learner goes, one grading.
+
+Roles (``Quiz.role``): ``graded`` and ``post_test`` complete their item when passed;
+``pre_test`` (positioning) completes on submission whatever the score and never
+blocks. The correct answers leave the server only in the feedback of a submitted
+attempt. Scoring rules: lms.learning.scoring.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from lms.auth.models import User
+from lms.authoring.models import PRE_TEST, PUBLISHED, Quiz
+from lms.core.clock import as_utc, utcnow
+from lms.core.errors import Conflict, Invalid, NotFound
+from lms.extensions import db
+from lms.learning import scoring
+from lms.learning.completion import check_course_completion
+from lms.learning.models import QuizAttempt
+from lms.learning.progress import progress_row
+
+MAX_QUIZ_TIME = timedelta(hours=2)  # time counted for one attempt, at most (a tab left open overnight)
+
+
+def get_quiz(quiz_id: int) -> Quiz:
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise NotFound(_("Ce questionnaire n'existe pas."), code="quiz_not_found")
+    return quiz
+
+
+def check_open(quiz: Quiz) -> None:
+    if quiz.item.module.course.status != PUBLISHED:
+        raise NotFound(_("Ce questionnaire n'existe pas."), code="quiz_not_found")
+
+
+def submitted_count(user: User, quiz: Quiz) -> int:
+    return db.session.scalar(select(func.count()).select_from(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id, QuizAttempt.submitted_at.is_not(None))) or 0
+
+
+def attempts_left(user: User, quiz: Quiz) -> int | None:
+    """None: unlimited."""
+    if quiz.max_attempts is None:
+        return None
+    return max(quiz.max_attempts - submitted_count(user, quiz), 0)
+
+
+def open_attempt(user: User, quiz: Quiz) -> QuizAttempt | None:
+    return db.session.scalars(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id, QuizAttempt.submitted_at.is_(None))
+        .order_by(QuizAttempt.id.desc())).first()
+
+
+def attempts(user: User, quiz: Quiz) -> list[QuizAttempt]:
+    return list(db.session.scalars(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id, QuizAttempt.submitted_at.is_not(None))
+        .order_by(QuizAttempt.number)))
+
+
+def shuffled_order(quiz: Quiz, rng: random.Random) -> dict:
+    """Questions keep the trainer's order (they build on each other); choices are shuffled,
+    except true/false ("Vrai" before "Faux" reads naturally)."""
+    choices = {}
+    for question in quiz.questions:
+        ids = [choice.id for choice in question.choices]
+        if question.kind != "true_false":
+            rng.shuffle(ids)
+        choices[str(question.id)] = ids
+    return {"questions": [question.id for question in quiz.questions], "choices": choices}
+
+
+def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None) -> QuizAttempt:
+    """The open attempt, or a new one when attempts are left (409 ``no_attempts_left`` otherwise)."""
+    check_open(quiz)
+    current = open_attempt(user, quiz)
+    if current is not None:
+        return current
+    left = attempts_left(user, quiz)
+    if left == 0:
+        raise Conflict(_("Vous avez utilisé toutes vos tentatives pour ce questionnaire."), code="no_attempts_left")
+    number = db.session.scalar(select(func.coalesce(func.max(QuizAttempt.number), 0)).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)) + 1
+    attempt = QuizAttempt(user_id=user.id, quiz_id=quiz.id, course_id=quiz.item.module.course_id, number=number,
+                          role=quiz.role, order=shuffled_order(quiz, random.Random(secrets.randbits(64))),
+                          answers={}, results=[], started_at=now or utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:  # the same learner started it twice at once: use the other one
+        attempt = open_attempt(user, quiz)
+        if attempt is None:
+            raise Conflict(_("Cette tentative vient d'être envoyée."), code="already_answered") from None
+    return attempt
+
+
+def check_answers(quiz: Quiz, answers) -> dict[str, list[int]]:
+    """``{"<question_id>": [choice_id, ...]}``: known questions, their own choices, one choice where one is asked."""
+    if not isinstance(answers, dict):
+        raise Invalid(fields={"answers": _("Un objet {\"<question_id>\": [<choice_id>, ...]} est attendu.")})
+    questions = {str(question.id): question for question in quiz.questions}
+    errors, clean = {}, {}
+    for key, chosen in answers.items():
+        question = questions.get(str(key))
+        field = f"answers.{key}"
+        if question is None:
+            errors[field] = _("Cette question n'appartient pas à ce questionnaire.")
+            continue
+        if not isinstance(chosen, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in chosen):
+            errors[field] = _("Une liste d'identifiants de choix est attendue.")
+            continue
+        offered = {choice.id for choice in question.choices}
+        if set(chosen) - offered:
+            errors[field] = _("Un de ces choix n'appartient pas à cette question.")
+            continue
+        if question.kind != "multiple" and len(set(chosen)) > 1:
+            errors[field] = _("Une seule réponse est attendue pour cette question.")
+            continue
+        clean[str(question.id)] = sorted(set(chosen))
+    if errors:
+        raise Invalid(_("Certaines réponses ne sont pas valables."), code="invalid_answers", fields=errors)
+    return clean
+
+
+def save_answers(user: User, attempt: QuizAttempt, quiz: Quiz, answers) -> QuizAttempt:
+    """Answers kept on the server before the final submission (the review step)."""
+    if attempt.user_id != user.id:
+        raise NotFound(_("Cette tentative n'existe pas."), code="attempt_not_found")
+    if attempt.submitted:
+        raise Conflict(_("Cette tentative a déjà été envoyée."), code="already_answered")
+    attempt.answers = {**attempt.answers, **check_answers(quiz, answers)}
+    db.session.flush()
+    return attempt
+
+
+def grade(quiz: Quiz, answers: dict[str, list[int]]) -> tuple[int, list[dict]]:
+    results, scores = [], []
+    for question in quiz.questions:
+        correct = [choice.id for choice in question.choices if choice.correct]
+        score = scoring.question_score(question.kind, answers.get(str(question.id), []), correct,
+                                       [choice.id for choice in question.choices])
+        scores.append(score)
+        results.append({"question_id": question.id, "score": float(score), "correct": score == 1})
+    return scoring.quiz_score(scores), results
+
+
+def submit_attempt(user: User, quiz: Quiz, answers=None, *, now: datetime | None = None) -> QuizAttempt:
+    """Grade the open attempt (opened now if there is none) with its saved answers and ``answers``."""
+    now = now or utcnow()
+    row = progress_row(user, quiz.item)  # locks the learner's row on this item: one submission at a time
+    attempt = start_attempt(user, quiz, now=now)
+    if answers is not None:
+        attempt.answers = {**attempt.answers, **check_answers(quiz, answers)}
+    attempt.score, attempt.results = grade(quiz, attempt.answers)
+    attempt.passed = quiz.role == PRE_TEST or scoring.passed(attempt.score, quiz.pass_mark)
+    attempt.submitted_at = now
+    spent = min(now - as_utc(attempt.started_at), MAX_QUIZ_TIME)
+    row.time_spent_ms += max(int(spent.total_seconds() * 1000), 0)
+    row.beacons += 1
+    row.last_beacon_at = now
+    if row.completed_at is None and attempt.passed:
+        row.completed_at = now
+        db.session.flush()
+        check_course_completion(user, quiz.item.module.course, now=now)
+    db.session.flush()
+    return attempt
+
+
+def feedback(quiz: Quiz, attempt: QuizAttempt) -> list[dict]:
+    """What the learner sees after submitting: per question, right or not, the explanation,
+    and each chosen choice's feedback."""
+    results = {result["question_id"]: result for result in attempt.results}
+    out = []
+    for question in quiz.questions:
+        chosen = set(attempt.answers.get(str(question.id), []))
+        result = results.get(question.id, {"correct": False, "score": 0.0})
+        out.append({
+            "question_id": question.id, "correct": result["correct"], "score": result["score"],
+            "explanation": question.explanation,
+            "choices": [{"id": choice.id, "text": choice.text, "chosen": choice.id in chosen,
+                         "correct": choice.correct, "feedback": choice.feedback} for choice in question.choices],
+        })
+    return out
+
+
+def questions_for(quiz: Quiz, attempt: QuizAttempt | None = None) -> list[dict]:
+    """Questions and choices WITHOUT the correct flags, in the attempt's order when there is one."""
+    order = attempt.order if attempt is not None else None
+    by_id = {question.id: question for question in quiz.questions}
+    question_ids = order["questions"] if order else [question.id for question in quiz.questions]
+    out = []
+    for question_id in question_ids:
+        question = by_id.get(question_id)
+        if question is None:  # removed since the attempt began
+            continue
+        choices = {choice.id: choice for choice in question.choices}
+        choice_ids = order["choices"].get(str(question_id), list(choices)) if order else list(choices)
+        choice_ids = [c for c in choice_ids if c in choices] + [c for c in choices if c not in choice_ids]
+        out.append({"id": question.id, "kind": question.kind, "prompt": question.prompt,
+                    "choices": [{"id": c, "text": choices[c].text} for c in choice_ids]})
+    return out

@@ -1,0 +1,52 @@
+"""A small published course: a film, a text, a pre-test, a graded quiz (2 attempts) and a post-test."""
+from types import SimpleNamespace
+
+import pytest
+
+from lms.authoring import services as authoring
+from lms.authoring.models import PUBLISHED
+from lms.extensions import db
+from tests.videotools import ready_video
+
+
+def quiz_spec(role: str, *, pass_mark: int = 50, max_attempts: int | None = None) -> dict:
+    return {"role": role, "pass_mark": pass_mark, "max_attempts": max_attempts, "questions": [
+        {"kind": "single", "prompt": "Une personne sur combien vivra un trouble psychique ?",
+         "explanation": "Une sur cinq chaque année, une sur quatre au cours de la vie (OMS).",
+         "choices": [{"text": "Une sur quatre", "correct": True, "feedback": "Oui."},
+                     {"text": "Une sur cent", "correct": False, "feedback": "Bien plus fréquent."}]},
+        {"kind": "multiple", "prompt": "Qui peut orienter ?",
+         "explanation": "Le médecin traitant et le CMP.",
+         "choices": [{"text": "Le médecin traitant", "correct": True}, {"text": "Le CMP", "correct": True},
+                     {"text": "Personne", "correct": False}]},
+        {"kind": "true_false", "prompt": "Les personnes vivant avec un trouble psychique sont plus souvent violentes.",
+         "explanation": "Idée reçue : elles sont plus souvent victimes.",
+         "choices": [{"text": "Vrai", "correct": False}, {"text": "Faux", "correct": True}]},
+    ]}
+
+
+@pytest.fixture
+def small_course(make):
+    trainer = make.trainer()
+    video = ready_video(trainer)
+    video.duration_s = 100.0
+    course = authoring.create_course(trainer, "Parcours court")
+    module = authoring.add_module(trainer, course, "Partie 1")
+    pre = authoring.add_item(trainer, module, "quiz", "Test de positionnement", quiz=quiz_spec("pre_test", pass_mark=0))
+    film = authoring.add_item(trainer, module, "video", "Film", video_id=video.id)
+    text = authoring.add_item(trainer, module, "text", "À lire", body_markdown="Texte.")
+    graded = authoring.add_item(trainer, module, "quiz", "Quiz", quiz=quiz_spec("graded", pass_mark=60, max_attempts=2))
+    extra = authoring.add_item(trainer, module, "text", "Pour aller plus loin", required=False, body_markdown="Plus.")
+    post = authoring.add_item(trainer, module, "quiz", "Test final", quiz=quiz_spec("post_test", pass_mark=50))
+    course.status = PUBLISHED
+    db.session.flush()
+    return SimpleNamespace(course=course, trainer=trainer, pre=pre, film=film, text=text, graded=graded,
+                           extra=extra, post=post)
+
+
+def right_answers(quiz) -> dict:
+    return {str(q.id): [c.id for c in q.choices if c.correct] for q in quiz.questions}
+
+
+def wrong_answers(quiz) -> dict:
+    return {str(q.id): [next(c.id for c in q.choices if not c.correct)] for q in quiz.questions}
