@@ -246,3 +246,60 @@ def test_item_with_an_out_of_range_video_id_is_422(app, client, make):
         response = client.post(f"/api/v1/modules/{module['id']}/items", headers=headers,
                                json={"kind": "video", "title": "V", "video_id": video_id})
         assert response.status_code == 422 and "video_id" in response.json["error"]["fields"]
+
+
+def test_a_published_course_refuses_api_changes_that_would_unpublish_it(client, staff):
+    """The re-check lives in the services: the API's add, move and remove routes get it as the pages do."""
+    headers = staff["trainer"]
+    course_id = new_course(client, headers)
+    first = new_module(client, headers, course_id, "Comprendre")["id"]
+    second = new_module(client, headers, course_id, "Évaluer")["id"]
+    lire = new_item(client, headers, first, kind="text", title="Lire", body_markdown="Texte.").json["id"]
+    quiz = new_item(client, headers, second, kind="quiz", title="Quiz", quiz=QUIZ).json["id"]
+    assert client.post(f"/api/v1/courses/{course_id}/publish", headers=headers).status_code == 200
+
+    def refused(response, reason):
+        assert response.status_code == 422, response.json
+        error = response.json["error"]
+        assert error["code"] == "would_unpublish" and reason in error["reasons"], error
+        assert reason in error["fields"]["reasons"]
+
+    refused(client.post(f"/api/v1/courses/{course_id}/modules", json={"title": "Vide"}, headers=headers),
+            "Le module « Vide » ne contient aucun élément.")
+    refused(client.delete(f"/api/v1/items/{lire}", headers=headers),
+            "Le module « Comprendre » ne contient aucun élément.")
+    refused(client.post(f"/api/v1/modules/{first}/items", json={"kind": "video", "title": "Film"}, headers=headers),
+            "L'élément vidéo « Film » (module « Comprendre ») n'a pas de vidéo.")
+    no_captions = ready_video(captions=False)
+    refused(client.post(f"/api/v1/modules/{first}/items", json={"kind": "video", "title": "Film", "video_id": no_captions},
+                        headers=headers),
+            "La vidéo de l'élément « Film » (module « Comprendre ») n'a pas de sous-titres en français.")
+    refused(client.post(f"/api/v1/modules/{first}/items", json={"kind": "text", "title": "Vide"}, headers=headers),
+            "Le texte « Vide » (module « Comprendre ») est vide.")
+    course = client.get(f"/api/v1/courses/{course_id}", headers=headers).json
+    assert course["status"] == "published"
+    assert [[i["id"] for i in m["items"]] for m in course["modules"]] == [[lire], [quiz]]
+
+    # changes that keep it publishable go through: moving, removing a whole module, a complete item
+    assert client.patch(f"/api/v1/modules/{second}", json={"position": 1}, headers=headers).status_code == 200
+    assert client.post(f"/api/v1/modules/{first}/items", json={"kind": "text", "title": "Suite", "body_markdown": "Oui."},
+                       headers=headers).status_code == 201
+    assert client.patch(f"/api/v1/items/{lire}", json={"position": 2}, headers=headers).status_code == 200
+    assert client.delete(f"/api/v1/modules/{second}", headers=headers).status_code == 204
+    assert client.delete(f"/api/v1/items/{lire}", headers=headers).status_code == 204
+    assert client.get(f"/api/v1/courses/{course_id}", headers=headers).json["status"] == "published"
+
+
+def test_a_fault_already_there_does_not_block_other_changes(client, staff):
+    """A published course whose video lost its transcript can still be edited elsewhere."""
+    headers = staff["trainer"]
+    course_id = new_course(client, headers)
+    module = new_module(client, headers, course_id)["id"]
+    video_id = ready_video()
+    new_item(client, headers, module, kind="video", title="Film", video_id=video_id)
+    assert client.post(f"/api/v1/courses/{course_id}/publish", headers=headers).status_code == 200
+    db.session.get(Video, video_id).transcript = ""
+    commit()
+    response = client.post(f"/api/v1/modules/{module}/items", json={"kind": "text", "title": "Lire", "body_markdown": "x"},
+                           headers=headers)
+    assert response.status_code == 201, response.json

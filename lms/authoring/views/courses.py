@@ -106,7 +106,8 @@ def edit_course(course_id: int):
             commit()
         except Invalid as exc:
             left = place_errors(form, exc.fields, rows={"remote_activities": form.activity_index()})
-            return render_course(course, 422, course_form=form, reasons=_refused(exc) if left else None)
+            return render_course(course, 422, course_form=form, reasons=_refused(exc) if left else None,
+                                 reasons_title=exc.message)
         flash(_("Fiche du parcours enregistrée."), "success")
         return redirect(url_for("authoring.edit_course", course_id=course.id, _anchor="fiche"))
     if form is not None:
@@ -127,7 +128,8 @@ def add_module(course_id: int):
             commit()
         except Invalid as exc:
             left = place_errors(form, exc.fields)
-            return render_course(course, 422, module_form=form, reasons=_refused(exc) if left else None)
+            return render_course(course, 422, module_form=form, reasons=_refused(exc) if left else None,
+                                 reasons_title=exc.message)
         flash(_("Module ajouté."), "success")
         return redirect(url_for("authoring.edit_course", course_id=course_id, _anchor=f"module-{module_id}"))
     return render_course(course, 422, module_form=form)
@@ -234,7 +236,7 @@ def edit_item(item_id: int):
                           "estimated_minutes": "" if item.estimated_minutes is None else str(item.estimated_minutes),
                           "video_id": str(item.video_id or "")})
     form.video_id.choices = video_choices(services.usable_videos(current_user, item.video))
-    reasons = None
+    reasons = reasons_title = None
     if form.validate_on_submit():
         try:
             services.update_item(current_user, item, title=form.title.data, required=form.required.data,
@@ -243,13 +245,14 @@ def edit_item(item_id: int):
                                  **({"video_id": as_int(form.video_id.data)} if item.kind == VIDEO else {}))
             commit()
         except Invalid as exc:
-            reasons = _refused(exc) if place_errors(form, exc.fields) else None
+            if place_errors(form, exc.fields):
+                reasons, reasons_title = _refused(exc), exc.message
         else:
             flash(_("Élément enregistré."), "success")
             return redirect(url_for("authoring.edit_course", course_id=course.id, _anchor=f"item-{item.id}"))
     status = 422 if request.method == "POST" else 200
     return render_template("authoring/course_item.html", course=course, item=item, form=form,
-                           reasons=reasons, kinds=ITEM_KIND_NAMES), status
+                           reasons=reasons, reasons_title=reasons_title, kinds=ITEM_KIND_NAMES), status
 
 
 @bp.post("/edition/elements/<int:item_id>/deplacer")

@@ -34,7 +34,8 @@ def edit_quiz(item_id: int):
             commit()
         except Invalid as exc:
             left = place_errors(form, exc.fields, prefix="quiz.")
-            return _render_quiz(item, course, form, 422, reasons=_refused(exc) if left else None)
+            return _render_quiz(item, course, form, 422, reasons=_refused(exc) if left else None,
+                                reasons_title=exc.message)
         flash(_("Réglages du quiz enregistrés."), "success")
         return redirect(url_for("authoring.edit_quiz", item_id=item.id))
     return _render_quiz(item, course, form, 422 if request.method == "POST" else 200)
@@ -59,7 +60,7 @@ def _changed_rows(action: str, rows: list[dict]) -> tuple[list[dict], str]:
 
 def _question_page(quiz, course, question=None):
     """Shared by the new-question and the edit-question pages."""
-    item, reasons, list_errors, notice = quiz.item, None, {}, ""
+    item, reasons, reasons_title, list_errors, notice = quiz.item, None, None, {}, ""
     form = QuestionForm() if request.method == "POST" else QuestionForm.for_question(question)
     status = 200
     if form.validate_on_submit():
@@ -80,7 +81,8 @@ def _question_page(quiz, course, question=None):
                 commit()
             except Invalid as exc:
                 list_errors = place_errors(form, exc.fields, prefix="question.", rows={"choices": index})
-                reasons = _refused(exc) if exc.extra.get("reasons") else None
+                if exc.extra.get("reasons"):
+                    reasons, reasons_title = _refused(exc), exc.message
                 status = 422
             else:
                 flash(_("Question enregistrée."), "success")
@@ -89,7 +91,8 @@ def _question_page(quiz, course, question=None):
         form.number_rows()
         status = 422
     return render_template("authoring/quiz_question.html", item=item, course=course, quiz=quiz, question=question,
-                           form=form, list_errors=list_errors, reasons=reasons, notice=notice), status
+                           form=form, list_errors=list_errors, reasons=reasons, reasons_title=reasons_title,
+                           notice=notice), status
 
 
 @bp.route("/edition/elements/<int:item_id>/quiz/questions", methods=["GET", "POST"])
