@@ -27,6 +27,7 @@ from lms import create_app
 from lms.core.outbox import OutboxMessage
 from lms.extensions import db, limiter
 from tests import factories
+from tests.learningtools import small_course  # noqa: F401  (fixture: a small published course)
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from lms.api import accounts, common, courses, openapi, videos  # noqa: E402,F401
+from lms.api import accounts, certificates, common, courses, openapi, progress, videos  # noqa: E402,F401

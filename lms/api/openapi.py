@@ -36,6 +36,7 @@ VIDEO_ID = {"name": "video_id", "in": "path", "required": True, "schema": {"type
 COURSE_ID = {"name": "course_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 MODULE_ID = {"name": "module_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+QUIZ_ID = {"name": "quiz_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 MOVE = _body({"type": "object", "required": ["position"], "properties": {"position": {"type": "integer", "minimum": 1}}})
 MOVED = _json({"type": "object", "required": ["id", "position"], "properties": {
     "id": {"type": "integer"}, "position": {"type": "integer"}}})
@@ -287,6 +288,71 @@ PATHS = {
         "delete": {"summary": "Remove an item", "parameters": [ITEM_ID],
                    "responses": {"204": {"description": "Removed"}, **_errors(401, 403, 404)}},
     },
+    # Progress and quizzes
+    "/items/{item_id}/progress": {"post": {
+        "summary": "Record progress: a video beacon {position_s, watched: [[start_s, end_s], ...]} or a text read {}",
+        "parameters": [ITEM_ID],
+        "requestBody": _body({"type": "object", "properties": {
+            "position_s": {"type": "number", "minimum": 0},
+            "watched": {"type": "array", "maxItems": 200, "items": {
+                "type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number", "minimum": 0}}}}}),
+        "responses": {"200": _json({"type": "object", "required": ["watched_ratio", "completed"], "properties": {
+            "watched_ratio": {"type": "number", "minimum": 0, "maximum": 1}, "completed": {"type": "boolean"},
+            "position_s": {"type": "number"}, "completed_at": {"type": ["string", "null"]}}}),
+            **_errors(400, 401, 403, 404, 409, 415, 422)}}},
+    "/quizzes/{quiz_id}": {"get": {
+        "summary": "A quiz's questions and choices, never the correct answers", "parameters": [QUIZ_ID],
+        "responses": {"200": _json({"type": "object", "required": ["id", "questions"], "properties": {
+            "id": {"type": "integer"}, "role": {"enum": ["graded", "pre_test", "post_test"]},
+            "pass_mark": {"type": "integer"}, "attempts_left": {"type": ["integer", "null"]},
+            "questions": {"type": "array", "items": {"type": "object", "required": ["id", "kind", "prompt", "choices"],
+                "properties": {"id": {"type": "integer"}, "kind": {"enum": ["single", "multiple", "true_false"]},
+                               "prompt": {"type": "string"}, "choices": {"type": "array", "items": {
+                                   "type": "object", "required": ["id", "text"], "not": {"required": ["correct"]},
+                                   "properties": {"id": {"type": "integer"}, "text": {"type": "string"}}}}}}}}}),
+            **_errors(401, 403, 404)}}},
+    "/quizzes/{quiz_id}/attempts": {"post": {
+        "summary": "Submit answers {answers: {question_id: [choice_id, ...]}}; graded at once",
+        "parameters": [QUIZ_ID],
+        "requestBody": _body({"type": "object", "required": ["answers"], "properties": {"answers": {
+            "type": "object", "additionalProperties": {"type": "array", "items": {"type": "integer"}}}}}),
+        "responses": {"201": _json({"type": "object", "required": ["score", "passed", "attempts_left", "feedback"],
+                                    "properties": {
+            "score": {"type": "integer", "minimum": 0, "maximum": 100}, "passed": {"type": "boolean"},
+            "attempts_left": {"type": ["integer", "null"]},
+            "feedback": {"type": "array", "items": {"type": "object", "required": ["question_id", "correct", "explanation"],
+                "properties": {"question_id": {"type": "integer"}, "correct": {"type": "boolean"},
+                               "explanation": {"type": "string"}}}}}}),
+            **_errors(400, 401, 403, 404, 409, 415, 422)}}},
+    # -- certificates (lms/api/certificates.py) --
+    "/me/certificates": {"get": {
+        "summary": "The caller's certificates of completion, newest first",
+        "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                       {"name": "cursor", "in": "query", "description": "the `next` of the previous page; empty or absent: the first page",
+                        "schema": {"type": "string", "pattern": "^[0-9]{0,10}$"}}],
+        "responses": {"200": _json({"type": "object", "required": ["items", "next"], "properties": {
+            "next": {"type": ["string", "null"]},
+            "items": {"type": "array", "items": {"type": "object",
+                "required": ["code", "course_id", "issued_at", "pdf_url", "verify_url"], "properties": {
+                    "code": {"type": "string", "description": "unique number, grouped: XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"},
+                    "course_id": {"type": ["integer", "null"]}, "course_title": {"type": "string"},
+                    "issued_at": {"type": "string", "format": "date-time"}, "revoked": {"type": "boolean"},
+                    "pdf_url": {"type": "string"}, "verify_url": {"type": "string"}}}}}}),
+            **_errors(401, 422)}}},
+    "/certificates/{code}/revoke": {"post": {
+        "summary": "Revoke a certificate (coordinator); the record is kept and verification says revoked",
+        "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "requestBody": _body({"type": "object", "required": ["reason"], "properties": {
+            "reason": {"type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S"}}}),
+        "responses": {"200": _json({"type": "object", "required": ["valid", "holder_name", "course_title", "issued_at", "revoked"],
+                                    "properties": {"valid": {"const": False}, "code": {"type": "string"},
+                                                   "holder_name": {"type": "string"}, "course_title": {"type": "string"},
+                                                   "issued_at": {"type": "string", "format": "date-time"},
+                                                   "issuer": {"type": "string"}, "revoked": {"const": True},
+                                                   "revoked_at": {"type": "string", "format": "date-time"},
+                                                   "reason": {"type": "string"}}}),
+            **_errors(400, 401, 403, 404, 409, 415, 422)}}},
+    # -- end certificates --
     "/openapi.json": {"get": {"summary": "This description", "security": [], "responses": {
         "200": _json({"type": "object"})}}},
 }

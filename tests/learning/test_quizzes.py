@@ -10,7 +10,7 @@ from lms.learning import completion, quizzes
 from lms.learning.models import CourseCompletion
 from lms.learning.progress import mark_text_read, record_video_progress
 from lms.learning.signals import course_completed
-from tests.learning.conftest import right_answers, wrong_answers
+from tests.learningtools import right_answers, wrong_answers
 
 
 def test_questions_for_the_learner_never_carry_the_answer(make, small_course):

@@ -1,4 +1,4 @@
-"""A small published course: a film, a text, a pre-test, a graded quiz (2 attempts) and a post-test."""
+"""A small published course for learning tests: a film, a text, a pre-test, a graded quiz (2 attempts), an optional text and a post-test."""
 from types import SimpleNamespace
 
 import pytest

@@ -1,0 +1,73 @@
+"""Progress and quizzes: beacons of the player (video items), texts marked read, quiz attempts."""
+from __future__ import annotations
+
+from flask import jsonify
+from flask_babel import gettext as _
+
+from lms.api import bp
+from lms.api.common import authenticated, caller, json_body
+from lms.authoring.models import TEXT, VIDEO
+from lms.authoring.permissions import require_view_course
+from lms.core.clock import isoformat
+from lms.core.db import commit
+from lms.core.errors import Conflict, Invalid
+from lms.learning import progress, quizzes
+
+
+def progress_state(row) -> dict:
+    return {"watched_ratio": row.watched_ratio, "completed": row.completed, "position_s": row.position_ms / 1000,
+            "completed_at": isoformat(row.completed_at)}
+
+
+@bp.post("/items/<int:item_id>/progress")
+@authenticated
+def record_progress(item_id: int):
+    """200 ``{watched_ratio, completed}``: video ``{position_s, watched: [[start_s, end_s], ...]}``, text ``{}``."""
+    item = progress.get_item(item_id)
+    require_view_course(caller(), item.module.course)
+    body = json_body()
+    if item.kind == VIDEO:
+        position, watched = progress.parse_beacon(body)
+        row = progress.record_video_progress(caller(), item, position, watched)
+    elif item.kind == TEXT:
+        row = progress.mark_text_read(caller(), item)
+    else:
+        raise Conflict(_("Un questionnaire se termine en envoyant ses réponses."), code="answer_the_quiz")
+    state = progress_state(row)
+    commit()
+    return jsonify(state)
+
+
+def quiz_state(user, quiz) -> dict:
+    attempt = quizzes.open_attempt(user, quiz)
+    left = quizzes.attempts_left(user, quiz)
+    return {"id": quiz.id, "item_id": quiz.item_id, "title": quiz.item.title, "role": quiz.role,
+            "pass_mark": quiz.pass_mark, "max_attempts": quiz.max_attempts, "attempts_left": left,
+            "questions": quizzes.questions_for(quiz, attempt)}
+
+
+@bp.get("/quizzes/<int:quiz_id>")
+@authenticated
+def get_quiz(quiz_id: int):
+    """Questions and choices without ``correct`` (in the order of the learner's open attempt, if any)."""
+    quiz = quizzes.get_quiz(quiz_id)
+    require_view_course(caller(), quiz.item.module.course)
+    quizzes.check_open(quiz)
+    return jsonify(quiz_state(caller(), quiz))
+
+
+@bp.post("/quizzes/<int:quiz_id>/attempts")
+@authenticated
+def submit_attempt(quiz_id: int):
+    """201 ``{score, passed, attempts_left, feedback}``; 409 ``no_attempts_left``."""
+    quiz = quizzes.get_quiz(quiz_id)
+    require_view_course(caller(), quiz.item.module.course)
+    body = json_body()
+    if "answers" not in body:
+        raise Invalid(fields={"answers": _("Ce champ est obligatoire.")})
+    attempt = quizzes.submit_attempt(caller(), quiz, body["answers"])
+    answer = {"id": attempt.id, "number": attempt.number, "score": attempt.score, "passed": attempt.passed,
+              "attempts_left": quizzes.attempts_left(caller(), quiz),
+              "feedback": quizzes.feedback(quiz, attempt)}
+    commit()
+    return jsonify(answer), 201

@@ -1,0 +1,108 @@
+"""Progress and quizzes in the JSON API (API.md "Progress and quizzes")."""
+import pytest
+
+from tests.conftest import api_headers
+from tests.learningtools import right_answers, wrong_answers
+
+
+@pytest.fixture
+def learner(make):
+    return make.learner()
+
+
+def post(client, app, user, path, body):
+    return client.post(path, json=body, headers=api_headers(app, user))
+
+
+def test_video_beacons_report_coverage_and_completion(app, client, learner, small_course):
+    path = f"/api/v1/items/{small_course.film.id}/progress"
+    first = post(client, app, learner, path, {"position_s": 10, "watched": [[0, 10]]})
+    assert first.status_code == 200
+    assert first.get_json() == {"watched_ratio": 0.1, "completed": False, "position_s": 10.0, "completed_at": None}
+
+
+def test_seeking_to_the_end_then_beaconing_the_last_seconds_does_not_complete(app, client, learner, small_course):
+    path = f"/api/v1/items/{small_course.film.id}/progress"
+    answer = post(client, app, learner, path, {"position_s": 100, "watched": [[92, 100]]}).get_json()
+    assert answer["completed"] is False and answer["watched_ratio"] == 0.08
+
+
+def test_a_beacon_cannot_claim_the_whole_film(app, client, learner, small_course):
+    path = f"/api/v1/items/{small_course.film.id}/progress"
+    answer = post(client, app, learner, path, {"position_s": 100, "watched": [[0, 100]]}).get_json()
+    assert answer == {"watched_ratio": 0.15, "completed": False, "position_s": 100.0, "completed_at": None}
+
+
+def test_a_text_item_completes_when_read(app, client, learner, small_course):
+    answer = post(client, app, learner, f"/api/v1/items/{small_course.text.id}/progress", {})
+    assert answer.status_code == 200 and answer.get_json()["completed"] is True
+
+
+@pytest.mark.parametrize("body, status, field", [
+    ({"position_s": "dix"}, 422, "position_s"),
+    ({"watched": [[10, 0]]}, 422, "watched.0"),
+    ({"watched": {"0": 10}}, 422, "watched"),
+])
+def test_malformed_beacons(app, client, learner, small_course, body, status, field):
+    answer = post(client, app, learner, f"/api/v1/items/{small_course.film.id}/progress", body)
+    assert answer.status_code == status and field in answer.get_json()["error"]["fields"]
+
+
+def test_beacons_that_are_not_json(app, client, learner, small_course):
+    headers = api_headers(app, learner)
+    path = f"/api/v1/items/{small_course.film.id}/progress"
+    assert client.post(path, data=b"{nope", content_type="application/json", headers=headers).status_code == 400
+    assert client.post(path, data=b"x", content_type="text/plain", headers=headers).status_code == 415
+    assert client.post(path, json=[1, 2], headers=headers).status_code == 400
+
+
+def test_progress_on_a_quiz_item_says_to_answer_it(app, client, learner, small_course):
+    answer = post(client, app, learner, f"/api/v1/items/{small_course.graded.id}/progress", {})
+    assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "answer_the_quiz"
+
+
+def test_get_quiz_never_contains_correct(app, client, learner, small_course):
+    quiz = small_course.graded.quiz
+    answer = client.get(f"/api/v1/quizzes/{quiz.id}", headers=api_headers(app, learner))
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["attempts_left"] == 2 and len(body["questions"]) == 3
+    text = answer.get_data(as_text=True)
+    assert "correct" not in text and "feedback" not in text and "explanation" not in text
+
+
+def test_attempts_then_the_limit_gives_409(app, client, learner, small_course):
+    quiz = small_course.graded.quiz
+    path = f"/api/v1/quizzes/{quiz.id}/attempts"
+    first = post(client, app, learner, path, {"answers": wrong_answers(quiz)})
+    assert first.status_code == 201
+    body = first.get_json()
+    assert body["score"] == 0 and body["passed"] is False and body["attempts_left"] == 1
+    assert {f["question_id"] for f in body["feedback"]} == {q.id for q in quiz.questions}
+    assert all(f["correct"] is False and f["explanation"] for f in body["feedback"])
+    second = post(client, app, learner, path, {"answers": right_answers(quiz)}).get_json()
+    assert second["score"] == 100 and second["passed"] is True and second["attempts_left"] == 0
+    third = post(client, app, learner, path, {"answers": right_answers(quiz)})
+    assert third.status_code == 409 and third.get_json()["error"]["code"] == "no_attempts_left"
+
+
+def test_bad_answers_are_422_with_the_question(app, client, learner, small_course):
+    quiz = small_course.graded.quiz
+    path = f"/api/v1/quizzes/{quiz.id}/attempts"
+    answer = post(client, app, learner, path, {"answers": {"123456": [1]}})
+    assert answer.status_code == 422 and "answers.123456" in answer.get_json()["error"]["fields"]
+    assert post(client, app, learner, path, {}).status_code == 422
+
+
+def test_drafts_and_unknown_ids_are_404(app, client, learner, small_course, make):
+    small_course.course.status = "draft"
+    quiz = small_course.graded.quiz
+    headers = api_headers(app, learner)
+    assert client.get(f"/api/v1/quizzes/{quiz.id}", headers=headers).status_code == 404
+    assert client.post(f"/api/v1/items/{small_course.text.id}/progress", json={}, headers=headers).status_code == 404
+    assert client.get("/api/v1/quizzes/999999", headers=headers).status_code == 404
+    assert client.post("/api/v1/items/999999/progress", json={}, headers=headers).status_code == 404
+
+
+def test_progress_needs_a_token(client, small_course):
+    assert client.post(f"/api/v1/items/{small_course.text.id}/progress", json={}).status_code == 401
