@@ -1,9 +1,9 @@
 // The video player's enhancements (progressive: the native controls work without them).
 // - Visible buttons that expose their state with aria-pressed: play, captions; and full screen.
-// - Keyboard shortcuts while the player has focus: Space or K play/pause, Left/Right arrows seek 5 s,
-//   C captions on/off, F full screen. The native controls keep their own keys: Space and the arrows
-//   are only handled here when the focused native control did nothing with them (e.g. the video
-//   itself is focused), so a focused mute button or volume slider still works as the browser made it.
+// - Keyboard shortcuts while the player has focus: Space or K play/pause, Left/Right arrows seek 5 s
+//   (instead of the browser's small step), C captions on/off, F full screen. Space belongs to the
+//   native controls first: it is only handled here when the focused native control did nothing with
+//   it, so a focused mute button still mutes; Up/Down stay the browser's (volume).
 (function () {
   "use strict";
 
@@ -78,9 +78,15 @@
       video.currentTime = Math.max(0, Math.min(end, video.currentTime + delta));
     }
 
-    // Space and arrows: let the focused native control act first; act only if nothing changed.
-    function unlessNativeActed(action) {
-      var before = {paused: video.paused, time: video.currentTime, volume: video.volume, muted: video.muted};
+    // Space: the focused native control acts first (a native button acts on key up); when the key
+    // is released and nothing changed, the player was focused without a control that took it.
+    var spaceDown = null;
+
+    function snapshot() {
+      return {paused: video.paused, time: video.currentTime, volume: video.volume, muted: video.muted};
+    }
+
+    function unlessNativeActed(before, action) {
       window.setTimeout(function () {
         var acted = video.paused !== before.paused || video.seeking || video.volume !== before.volume ||
           video.muted !== before.muted || Math.abs(video.currentTime - before.time) > 1;
@@ -88,12 +94,20 @@
       }, 0);
     }
 
+    video.addEventListener("keyup", function (event) {
+      if ((event.key === " " || event.key === "Spacebar") && spaceDown) {
+        var before = spaceDown;
+        spaceDown = null;
+        unlessNativeActed(before, togglePlay);
+      }
+    });
+
     video.addEventListener("keydown", function (event) {
       if (event.ctrlKey || event.altKey || event.metaKey) { return; }
       switch (event.key) {
         case " ":
         case "Spacebar":
-          unlessNativeActed(togglePlay);
+          if (!event.repeat) { spaceDown = snapshot(); }
           break;
         case "k":
         case "K":
@@ -101,10 +115,12 @@
           togglePlay();
           break;
         case "ArrowLeft":
-          unlessNativeActed(function () { seek(-SEEK_SECONDS); });
+          event.preventDefault();
+          seek(-SEEK_SECONDS);
           break;
         case "ArrowRight":
-          unlessNativeActed(function () { seek(SEEK_SECONDS); });
+          event.preventDefault();
+          seek(SEEK_SECONDS);
           break;
         case "c":
         case "C":
