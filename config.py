@@ -107,6 +107,10 @@ class Config:
     PUBLISHER_NAME = env("PUBLISHER_NAME", "Centre hospitalier de Jury — Conseil local de santé mentale de Metz")
     CONTACT_EMAIL = env("CONTACT_EMAIL", "clsm@clsm-metz.localhost")
     DPO_EMAIL = env("DPO_EMAIL", "dpo@clsm-metz.localhost")
+    # Certificates of completion: who issues and signs them (printed on each one, frozen at issue).
+    CERTIFICATE_ISSUER_NAME = env("CERTIFICATE_ISSUER_NAME", "Centre hospitalier de Jury — Conseil local de santé mentale de Metz")
+    CERTIFICATE_SIGNATORY = env("CERTIFICATE_SIGNATORY", "La coordination du Conseil local de santé mentale de Metz")
+    CERTIFICATE_SIGNATORY_TITLE = env("CERTIFICATE_SIGNATORY_TITLE", "Coordination du CLSM — Centre hospitalier de Jury")
 
 
 class DevelopmentConfig(Config):

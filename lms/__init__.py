@@ -58,6 +58,7 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     from lms.api import bp as api_bp
     from lms.auth import bp as auth_bp
     from lms.authoring import bp as authoring_bp
+    from lms.certificates import bp as certificates_bp
     from lms.learning import bp as learning_bp
     from lms.media import bp as media_bp
     from lms.messages import bp as messages_bp
@@ -69,6 +70,7 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     app.register_blueprint(media_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(certificates_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 

@@ -1,0 +1,215 @@
+"""The certificate as a PDF (fpdf2, A4 portrait, French), with its QR code (segno) to the verification page.
+
+The shipped DejaVu Sans (lms/authoring/fonts) prints French accents on any machine. Loading
+the whole font costs about 0.3 s per document (fontTools parses ~6,000 glyphs), so each
+process makes once a subset covering Latin scripts and typography (written under
+``<cache_dir>``) and documents use it; a document with a character outside the subset (a
+name in another script) falls back to the whole font, slower but complete.
+
+The PDF is not tagged: its HTML equivalent is the page ``/attestations/<code>``
+(shared/STANDARDS.md: "PDFs offered to users are tagged or have an HTML equivalent").
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import segno
+from fpdf import FPDF
+
+from lms.certificates.document import TITLE, Document
+
+FONTS = Path(__file__).resolve().parent.parent / "authoring" / "fonts"
+FULL_FONTS = {"": FONTS / "DejaVuSans.ttf", "B": FONTS / "DejaVuSans-Bold.ttf"}
+# Basic Latin to Latin Extended-B, combining accents, Latin Extended Additional (Vietnamese...),
+# general punctuation (’ « » – — … ·), euro sign, bullets.
+SUBSET_RANGES = ((0x20, 0x24F), (0x300, 0x36F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20AC, 0x20AC),
+                 (0x2022, 0x2022), (0x2122, 0x2122))
+SUBSET_CODEPOINTS = frozenset(cp for start, end in SUBSET_RANGES for cp in range(start, end + 1))
+_lock = threading.Lock()
+
+INK = (33, 37, 41)
+MUTED = (80, 86, 92)
+ACCENT = (0, 84, 147)
+FAMILY = "DejaVu"
+
+
+@lru_cache(maxsize=8)
+def _subset_fonts(cache_dir: str) -> dict[str, Path]:
+    """Subsets of the DejaVu fonts, made once per process (and reused from ``cache_dir`` across processes)."""
+    from fontTools import subset
+
+    folder = Path(cache_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    with _lock:
+        for style, source in FULL_FONTS.items():
+            digest = hashlib.sha256(f"{source.stat().st_size}:{source.stat().st_mtime_ns}:{SUBSET_RANGES}".encode())
+            target = folder / f"{source.stem}-latin-{digest.hexdigest()[:12]}.ttf"
+            if not target.exists():
+                options = subset.Options()
+                options.hinting = False
+                options.layout_features = []
+                options.name_IDs = ["*"]
+                options.notdef_outline = True
+                font = subset.load_font(str(source), options)
+                subsetter = subset.Subsetter(options)
+                subsetter.populate(unicodes=sorted(SUBSET_CODEPOINTS))
+                subsetter.subset(font)
+                fd, tmp = tempfile.mkstemp(dir=folder, suffix=".ttf")
+                os.close(fd)
+                subset.save_font(font, tmp, options)
+                os.replace(tmp, target)  # another process may do the same: the last rename wins, same bytes
+            paths[style] = target
+    return paths
+
+
+def fonts_for(text: str, cache_dir: str | None) -> dict[str, Path]:
+    if cache_dir and all(ord(ch) in SUBSET_CODEPOINTS for ch in text if ch not in "\n\t"):
+        return _subset_fonts(cache_dir)
+    return FULL_FONTS
+
+
+def render_pdf(document: Document, *, cache_dir: str | None = None) -> bytes:
+    """The certificate's PDF bytes. ``cache_dir``: where the font subsets live (None: always the whole font)."""
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_compression(True)
+    for style, path in fonts_for(document.all_text, cache_dir).items():
+        pdf.add_font(FAMILY, style, str(path))
+    pdf.set_title(f"{TITLE} — {document.holder_name} — {document.course_title}")
+    pdf.set_author(document.issuer)
+    pdf.set_subject(f"{TITLE} n° {document.code}")
+    pdf.set_creator("lms — CLSM de Metz")
+    pdf.set_lang("fr-FR")
+    pdf.set_display_mode("fullpage")
+    pdf.set_margins(20, 18, 20)
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.add_page()
+    width = pdf.epw
+
+    # Issuer and title
+    pdf.set_text_color(*MUTED)
+    pdf.set_font(FAMILY, "", 9.5)
+    pdf.multi_cell(width, 5, document.issuer, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_draw_color(*ACCENT)
+    pdf.set_line_width(0.6)
+    pdf.line(pdf.l_margin, pdf.get_y() + 2, pdf.l_margin + width, pdf.get_y() + 2)
+    pdf.ln(8)
+    pdf.set_text_color(*ACCENT)
+    pdf.set_font(FAMILY, "B", 22)
+    pdf.multi_cell(width, 11, TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
+    if document.revoked:
+        pdf.set_text_color(170, 20, 20)
+        pdf.set_font(FAMILY, "B", 12)
+        pdf.multi_cell(width, 7, "ATTESTATION RÉVOQUÉE", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+
+    # Who and what
+    pdf.set_text_color(*INK)
+    pdf.set_font(FAMILY, "", 11)
+    pdf.multi_cell(width, 6, f"{document.issuer} atteste que", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font(FAMILY, "B", 18)
+    pdf.multi_cell(width, 9, document.holder_name, align="C", new_x="LMARGIN", new_y="NEXT")
+    if document.organisation:
+        pdf.set_font(FAMILY, "", 11)
+        pdf.set_text_color(*MUTED)
+        pdf.multi_cell(width, 6, document.organisation, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(*INK)
+    pdf.ln(2)
+    pdf.set_font(FAMILY, "", 11)
+    pdf.multi_cell(width, 6, "a suivi jusqu'à son terme la formation", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    pdf.set_font(FAMILY, "B", 14)
+    pdf.multi_cell(width, 7.5, document.course_title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(7)
+
+    # The facts, label and value
+    label_w = 66
+    for row in document.rows:
+        top = pdf.get_y()
+        pdf.set_font(FAMILY, "B", 10)
+        pdf.set_text_color(*MUTED)
+        pdf.multi_cell(label_w, 5.5, row.label, new_x="RIGHT", new_y="TOP")
+        label_bottom = pdf.get_y() if pdf.get_y() > top else top
+        pdf.set_xy(pdf.l_margin + label_w + 2, top)
+        pdf.set_font(FAMILY, "", 10)
+        pdf.set_text_color(*INK)
+        value_w = width - label_w - 2
+        if row.items:
+            for entry in row.items:
+                pdf.set_x(pdf.l_margin + label_w + 2)
+                pdf.multi_cell(value_w, 5.5, f"• {entry}", new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.multi_cell(value_w, 5.5, row.value, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(max(pdf.get_y(), label_bottom) + 2.5)
+
+    # Issue date and signature
+    pdf.ln(3)
+    pdf.set_font(FAMILY, "", 10.5)
+    pdf.multi_cell(width, 6, f"Attestation délivrée le {document.issued_on}.", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font(FAMILY, "", 10)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(width, 5.5, "Pour l'organisme de formation, signé électroniquement :", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*INK)
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.multi_cell(width, 6, document.signatory, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "", 10)
+    pdf.multi_cell(width, 5.5, document.signatory_title, new_x="LMARGIN", new_y="NEXT")
+
+    # Verification: QR code, number and address, kept together at the foot of the page
+    qr_size = 30
+    block_h = qr_size + 4
+    bottom = pdf.h - pdf.b_margin
+    if pdf.get_y() + 6 + block_h > bottom:
+        pdf.add_page()
+    top = max(pdf.get_y() + 6, bottom - block_h)
+    pdf.set_draw_color(200, 205, 210)
+    pdf.set_line_width(0.3)
+    pdf.line(pdf.l_margin, top, pdf.l_margin + width, top)
+    draw_qr(pdf, document.verify_url, pdf.l_margin, top + 3, qr_size)
+    text_x = pdf.l_margin + qr_size + 6
+    text_w = width - qr_size - 6
+    pdf.set_xy(text_x, top + 5)
+    pdf.set_font(FAMILY, "", 9.5)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(text_w, 5, "Numéro unique de l'attestation :", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(text_x)
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.set_text_color(*INK)
+    pdf.cell(text_w, 7, document.code, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(text_x)
+    pdf.set_font(FAMILY, "", 9.5)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(text_w, 5, "Vérifiez son authenticité en ligne (ou avec le code QR) :", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(text_x)
+    pdf.set_text_color(*ACCENT)
+    pdf.multi_cell(text_w, 5, document.verify_url, link=document.verify_url, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
+    """The QR code drawn as vector rectangles (one per run of dark modules), with its quiet zone."""
+    qr = segno.make(data, error="m")
+    matrix = qr.matrix
+    count = len(matrix) + 8  # 4 modules of quiet zone on each side
+    module = size / count
+    pdf.set_fill_color(255, 255, 255)
+    pdf.rect(x, y, size, size, style="F")
+    pdf.set_fill_color(0, 0, 0)
+    for row_index, row in enumerate(matrix):
+        col = 0
+        while col < len(row):
+            if row[col]:
+                start = col
+                while col < len(row) and row[col]:
+                    col += 1
+                pdf.rect(x + (start + 4) * module, y + (row_index + 4) * module,
+                         (col - start) * module, module, style="F")
+            else:
+                col += 1
