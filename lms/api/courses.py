@@ -11,6 +11,7 @@ from lms.authoring.models import Course
 from lms.authoring.permissions import require_create_course, require_edit_course, require_view_course
 from lms.core.db import commit
 from lms.core.errors import Invalid
+from lms.learning import completion, progress
 
 
 def course_summary(course: Course) -> dict:
@@ -18,17 +19,23 @@ def course_summary(course: Course) -> dict:
             "duration_minutes": course.duration_minutes, "status": course.status}
 
 
-def course_detail(course: Course) -> dict:
-    """API.md shape; ``completed`` and progress counts stay at zero until learners' progress is recorded."""
+def course_detail(course: Course, user) -> dict:
+    """API.md shape, with the caller's own progress; quiz items carry their ``quiz_id``, video items their ``video_id``."""
+    done = progress.completed_item_ids(user, course.id)
+    required = [item for item in course.items() if item.required]
     return {
         **course_summary(course), "objectives": list(course.objectives or []),
         "modules": [{
             "id": module.id, "title": module.title, "position": module.position,
             "items": [{"id": item.id, "kind": item.kind, "title": item.title, "position": item.position,
-                       "required": item.required, "completed": False} for item in module.items],
+                       "required": item.required, "completed": item.id in done,
+                       **({"quiz_id": item.quiz.id} if item.quiz is not None else {}),
+                       **({"video_id": item.video_id} if item.video_id is not None else {})}
+                      for item in module.items],
         } for module in course.modules],
-        "progress": {"completed_items": 0, "required_items": sum(1 for item in course.items() if item.required),
-                     "completed": False},
+        "progress": {"completed_items": sum(1 for item in required if item.id in done),
+                     "required_items": len(required),
+                     "completed": completion.completion_of(user, course) is not None},
     }
 
 
@@ -44,7 +51,7 @@ def list_courses():
 def get_course(course_id: int):
     course = services.get_course(course_id)
     require_view_course(caller(), course)
-    return jsonify(course_detail(course))
+    return jsonify(course_detail(course, caller()))
 
 
 @bp.post("/courses")

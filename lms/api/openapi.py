@@ -63,7 +63,8 @@ SCHEMAS = {
                                    "required": ["id", "kind", "title", "position", "required", "completed"],
                                    "properties": {"id": {"type": "integer"}, "kind": {"enum": ["video", "quiz", "text"]},
                                                   "title": {"type": "string"}, "position": {"type": "integer"},
-                                                  "required": {"type": "boolean"}, "completed": {"type": "boolean"}}}}}}},
+                                                  "required": {"type": "boolean"}, "completed": {"type": "boolean"},
+                                                  "quiz_id": {"type": "integer"}, "video_id": {"type": "integer"}}}}}}},
             "progress": {"type": "object", "required": ["completed_items", "required_items", "completed"], "properties": {
                 "completed_items": {"type": "integer"}, "required_items": {"type": "integer"},
                 "completed": {"type": "boolean"}}},

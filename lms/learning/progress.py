@@ -189,3 +189,8 @@ def export_progress(user: User) -> list[dict]:
 
 progress_providers.append(course_progress)
 privacy.exporter("learning_progress")(export_progress)
+
+
+def completed_item_ids(user: User, course_id: int) -> set[int]:
+    return set(db.session.scalars(select(ItemProgress.item_id).where(
+        ItemProgress.user_id == user.id, ItemProgress.course_id == course_id, ItemProgress.completed_at.is_not(None))))

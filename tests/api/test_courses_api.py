@@ -89,7 +89,8 @@ def test_modules_and_items_take_the_next_position(client, staff):
     assert [(m["title"], m["position"]) for m in course["modules"]] == [("Comprendre", 1), ("Agir", 2)]
     assert course["modules"][0]["items"] == [
         {"id": text.json["id"], "kind": "text", "title": "Introduction", "position": 1, "required": True, "completed": False},
-        {"id": quiz.json["id"], "kind": "quiz", "title": "Idées reçues", "position": 2, "required": False, "completed": False},
+        {"id": quiz.json["id"], "kind": "quiz", "title": "Idées reçues", "position": 2, "required": False, "completed": False,
+         "quiz_id": course["modules"][0]["items"][1]["quiz_id"]},
     ]
     assert course["progress"]["required_items"] == 1
 

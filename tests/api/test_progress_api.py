@@ -106,3 +106,38 @@ def test_drafts_and_unknown_ids_are_404(app, client, learner, small_course, make
 
 def test_progress_needs_a_token(client, small_course):
     assert client.post(f"/api/v1/items/{small_course.text.id}/progress", json={}).status_code == 401
+
+
+def test_the_course_detail_shows_the_callers_own_progress(app, client, learner, small_course, make):
+    course = small_course.course
+    post(client, app, learner, f"/api/v1/items/{small_course.text.id}/progress", {})
+    quiz = small_course.pre.quiz
+    post(client, app, learner, f"/api/v1/quizzes/{quiz.id}/attempts", {"answers": wrong_answers(quiz)})
+    mine = client.get(f"/api/v1/courses/{course.id}", headers=api_headers(app, learner)).get_json()
+    items = {item["id"]: item for module in mine["modules"] for item in module["items"]}
+    assert items[small_course.text.id]["completed"] and items[small_course.pre.id]["completed"]
+    assert not items[small_course.film.id]["completed"]
+    assert items[small_course.pre.id]["quiz_id"] == quiz.id
+    assert items[small_course.film.id]["video_id"] == small_course.film.video_id
+    assert mine["progress"] == {"completed_items": 2, "required_items": 5, "completed": False}
+    theirs = client.get(f"/api/v1/courses/{course.id}", headers=api_headers(app, make.learner())).get_json()
+    assert theirs["progress"]["completed_items"] == 0
+
+
+def test_completing_every_required_item_completes_the_course(app, client, learner, small_course):
+    from datetime import timedelta
+
+    from lms.core.clock import utcnow
+    from lms.learning.progress import record_video_progress
+
+    moment = utcnow() - timedelta(minutes=5)
+    for t in range(0, 100, 10):
+        moment += timedelta(seconds=10)
+        record_video_progress(learner, small_course.film, t + 10, [[t, t + 10]], now=moment)
+    post(client, app, learner, f"/api/v1/items/{small_course.text.id}/progress", {})
+    for item in (small_course.pre, small_course.graded, small_course.post):
+        post(client, app, learner, f"/api/v1/quizzes/{item.quiz.id}/attempts", {"answers": right_answers(item.quiz)})
+    detail = client.get(f"/api/v1/courses/{small_course.course.id}", headers=api_headers(app, learner)).get_json()
+    assert detail["progress"] == {"completed_items": 5, "required_items": 5, "completed": True}
+    rows = client.get("/api/v1/me/progress", headers=api_headers(app, learner)).get_json()["items"]
+    assert rows[0]["completed_items"] == 5 and rows[0]["completed_at"] is not None
