@@ -51,8 +51,10 @@ def sample_course(live_server, tmp_path_factory):
         commit()
         module = next(m for m in course.modules if m.key == "sante-mentale")
         by_kind = {item.kind: item for item in module.items}
+        crisis = next(m for m in course.modules if m.key == "reperer-reagir-orienter").items[0]
         return SimpleNamespace(id=course.id, title=course.title, video=by_kind["video"].title,
-                               video_id=by_kind["video"].id, text_id=by_kind["text"].id, quiz_id=by_kind["quiz"].id)
+                               video_id=by_kind["video"].id, text_id=by_kind["text"].id, quiz_id=by_kind["quiz"].id,
+                               crisis_id=crisis.id, crisis=crisis.title)
 
 
 def visit(page, path: str, heading: str) -> None:
@@ -156,3 +158,8 @@ def test_learner_pages_pass_axe(new_context, width, create_user, sign_in, sample
     check_a11y(page)
     visit(page, f"{base}/elements/{sample_course.text_id}", "Définition, continuum et déterminants")
     visit(page, f"{base}/elements/{sample_course.quiz_id}", "Quiz : la santé mentale")
+    # An item about suicide: its content note, then the crisis numbers, before the film.
+    visit(page, f"{base}/elements/{sample_course.crisis_id}", sample_course.crisis)
+    help_block = page.get_by_role("complementary", name="Besoin d'aide maintenant ?")
+    expect(help_block.get_by_role("link", name="3114")).to_be_visible()
+    expect(page.get_by_role("complementary", name="Note de contenu")).to_contain_text("idées suicidaires")
