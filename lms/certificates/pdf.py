@@ -25,10 +25,9 @@ from lms.certificates.document import TITLE, Document
 
 FONTS = Path(__file__).resolve().parent.parent / "authoring" / "fonts"
 FULL_FONTS = {"": FONTS / "DejaVuSans.ttf", "B": FONTS / "DejaVuSans-Bold.ttf"}
-# Basic Latin to Latin Extended-B, combining accents, Latin Extended Additional (Vietnamese...),
-# general punctuation (’ « » – — … ·), euro sign, bullets.
-SUBSET_RANGES = ((0x20, 0x24F), (0x300, 0x36F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20AC, 0x20AC),
-                 (0x2022, 0x2022), (0x2122, 0x2122))
+# Basic Latin, Latin-1 and Latin Extended-A (French, and the names of most European languages),
+# general punctuation (’ « » – — … • ‰), euro and trade mark signs. The fewer glyphs, the faster.
+SUBSET_RANGES = ((0x20, 0x7E), (0xA0, 0x17F), (0x2000, 0x206F), (0x20AC, 0x20AC), (0x2122, 0x2122))
 SUBSET_CODEPOINTS = frozenset(cp for start, end in SUBSET_RANGES for cp in range(start, end + 1))
 _lock = threading.Lock()
 
@@ -56,6 +55,7 @@ def _subset_fonts(cache_dir: str) -> dict[str, Path]:
                 options.layout_features = []
                 options.name_IDs = ["*"]
                 options.notdef_outline = True
+                options.drop_tables += ["FFTM"]  # FontForge's timestamps, which fontTools cannot subset
                 font = subset.load_font(str(source), options)
                 subsetter = subset.Subsetter(options)
                 subsetter.populate(unicodes=sorted(SUBSET_CODEPOINTS))
@@ -94,38 +94,38 @@ def render_pdf(document: Document, *, cache_dir: str | None = None) -> bytes:
     # Issuer and title
     pdf.set_text_color(*MUTED)
     pdf.set_font(FAMILY, "", 9.5)
-    pdf.multi_cell(width, 5, document.issuer, align="C", new_x="LMARGIN", new_y="NEXT")
+    write(pdf, width, 5, document.issuer, align="C")
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(0.6)
     pdf.line(pdf.l_margin, pdf.get_y() + 2, pdf.l_margin + width, pdf.get_y() + 2)
     pdf.ln(8)
     pdf.set_text_color(*ACCENT)
     pdf.set_font(FAMILY, "B", 22)
-    pdf.multi_cell(width, 11, TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
+    write(pdf, width, 11, TITLE, align="C")
     if document.revoked:
         pdf.set_text_color(170, 20, 20)
         pdf.set_font(FAMILY, "B", 12)
-        pdf.multi_cell(width, 7, "ATTESTATION RÉVOQUÉE", align="C", new_x="LMARGIN", new_y="NEXT")
+        write(pdf, width, 7, "ATTESTATION RÉVOQUÉE", align="C")
     pdf.ln(6)
 
     # Who and what
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, "", 11)
-    pdf.multi_cell(width, 6, f"{document.issuer} atteste que", align="C", new_x="LMARGIN", new_y="NEXT")
+    write(pdf, width, 6, f"{document.issuer} atteste que", align="C")
     pdf.ln(2)
     pdf.set_font(FAMILY, "B", 18)
-    pdf.multi_cell(width, 9, document.holder_name, align="C", new_x="LMARGIN", new_y="NEXT")
+    write(pdf, width, 9, document.holder_name, align="C")
     if document.organisation:
         pdf.set_font(FAMILY, "", 11)
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(width, 6, document.organisation, align="C", new_x="LMARGIN", new_y="NEXT")
+        write(pdf, width, 6, document.organisation, align="C")
         pdf.set_text_color(*INK)
     pdf.ln(2)
     pdf.set_font(FAMILY, "", 11)
-    pdf.multi_cell(width, 6, "a suivi jusqu'à son terme la formation", align="C", new_x="LMARGIN", new_y="NEXT")
+    write(pdf, width, 6, "a suivi jusqu'à son terme la formation", align="C")
     pdf.ln(1)
     pdf.set_font(FAMILY, "B", 14)
-    pdf.multi_cell(width, 7.5, document.course_title, align="C", new_x="LMARGIN", new_y="NEXT")
+    write(pdf, width, 7.5, document.course_title, align="C")
     pdf.ln(7)
 
     # The facts, label and value
@@ -134,8 +134,8 @@ def render_pdf(document: Document, *, cache_dir: str | None = None) -> bytes:
         top = pdf.get_y()
         pdf.set_font(FAMILY, "B", 10)
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(label_w, 5.5, row.label, new_x="RIGHT", new_y="TOP")
-        label_bottom = pdf.get_y() if pdf.get_y() > top else top
+        write(pdf, label_w, 5.5, row.label)
+        label_bottom = pdf.get_y()
         pdf.set_xy(pdf.l_margin + label_w + 2, top)
         pdf.set_font(FAMILY, "", 10)
         pdf.set_text_color(*INK)
@@ -143,24 +143,25 @@ def render_pdf(document: Document, *, cache_dir: str | None = None) -> bytes:
         if row.items:
             for entry in row.items:
                 pdf.set_x(pdf.l_margin + label_w + 2)
-                pdf.multi_cell(value_w, 5.5, f"• {entry}", new_x="LMARGIN", new_y="NEXT")
+                write(pdf, value_w, 5.5, f"• {entry}")
         else:
-            pdf.multi_cell(value_w, 5.5, row.value, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_x(pdf.l_margin + label_w + 2)
+            write(pdf, value_w, 5.5, row.value)
         pdf.set_y(max(pdf.get_y(), label_bottom) + 2.5)
 
     # Issue date and signature
     pdf.ln(3)
     pdf.set_font(FAMILY, "", 10.5)
-    pdf.multi_cell(width, 6, f"Attestation délivrée le {document.issued_on}.", new_x="LMARGIN", new_y="NEXT")
+    write(pdf, width, 6, f"Attestation délivrée le {document.issued_on}.")
     pdf.ln(3)
     pdf.set_font(FAMILY, "", 10)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(width, 5.5, "Pour l'organisme de formation, signé électroniquement :", new_x="LMARGIN", new_y="NEXT")
+    write(pdf, width, 5.5, "Pour l'organisme de formation, signé électroniquement :")
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, "B", 11)
-    pdf.multi_cell(width, 6, document.signatory, new_x="LMARGIN", new_y="NEXT")
+    write(pdf, width, 6, document.signatory)
     pdf.set_font(FAMILY, "", 10)
-    pdf.multi_cell(width, 5.5, document.signatory_title, new_x="LMARGIN", new_y="NEXT")
+    write(pdf, width, 5.5, document.signatory_title)
 
     # Verification: QR code, number and address, kept together at the foot of the page
     qr_size = 30
@@ -178,7 +179,7 @@ def render_pdf(document: Document, *, cache_dir: str | None = None) -> bytes:
     pdf.set_xy(text_x, top + 5)
     pdf.set_font(FAMILY, "", 9.5)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(text_w, 5, "Numéro unique de l'attestation :", new_x="LMARGIN", new_y="NEXT")
+    write(pdf, text_w, 5, "Numéro unique de l'attestation :")
     pdf.set_x(text_x)
     pdf.set_font(FAMILY, "B", 12)
     pdf.set_text_color(*INK)
@@ -186,11 +187,19 @@ def render_pdf(document: Document, *, cache_dir: str | None = None) -> bytes:
     pdf.set_x(text_x)
     pdf.set_font(FAMILY, "", 9.5)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(text_w, 5, "Vérifiez son authenticité en ligne (ou avec le code QR) :", new_x="LMARGIN", new_y="NEXT")
+    write(pdf, text_w, 5, "Vérifiez son authenticité en ligne (ou avec le code QR) :")
     pdf.set_x(text_x)
     pdf.set_text_color(*ACCENT)
-    pdf.multi_cell(text_w, 5, document.verify_url, link=document.verify_url, new_x="LMARGIN", new_y="NEXT")
+    write(pdf, text_w, 5, document.verify_url, link=document.verify_url)
     return bytes(pdf.output())
+
+
+def write(pdf: FPDF, width: float, height: float, text: str, align: str = "L", **kwargs) -> None:
+    """One line with ``cell`` when it fits (fpdf2's line breaking costs far more), else ``multi_cell``."""
+    if pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
+        pdf.cell(width, height, text, align=align, new_x="LMARGIN", new_y="NEXT", **kwargs)
+    else:
+        pdf.multi_cell(width, height, text, align=align, new_x="LMARGIN", new_y="NEXT", **kwargs)
 
 
 def draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
