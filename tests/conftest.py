@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import select
 
 from config import TestConfig
@@ -28,6 +29,11 @@ from lms.core.outbox import OutboxMessage
 from lms.extensions import db, limiter
 from tests import factories
 from tests.learningtools import small_course  # noqa: F401  (fixture: a small published course)
+
+# Properties are checked for correctness, not speed: no per-example deadline (a shared 2-core CI
+# machine makes timings noisy), and a failing example is printed so it can be replayed.
+hypothesis_settings.register_profile("lms", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("lms")
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
