@@ -20,49 +20,49 @@ def _problem_entries(course: Course) -> list[tuple[tuple, str]]:
     from one that was already there."""
     problems: list[tuple[tuple, str]] = []
     if not course.modules:
-        problems.append((("no_modules",), "Le parcours ne contient aucun module."))
+        problems.append((("no_modules",), _("Le parcours ne contient aucun module.")))
     for module in course.modules:
         if not module.items:
-            problems.append((("empty_module", module.id), f"Le module « {module.title} » ne contient aucun élément."))
+            problems.append((("empty_module", module.id), _("Le module « %(module)s » ne contient aucun élément.", module=module.title)))
         for item in module.items:
-            where = f"« {item.title} » (module « {module.title} »)"
+            where = _("« %(item)s » (module « %(module)s »)", item=item.title, module=module.title)
             if item.kind == VIDEO:
                 video = item.video
                 if video is None:
-                    problems.append((("no_video", item.id), f"L'élément vidéo {where} n'a pas de vidéo."))
+                    problems.append((("no_video", item.id), _("L'élément vidéo %(where)s n'a pas de vidéo.", where=where)))
                     continue
                 key = (item.id, video.id)
                 if video.status == FAILED:
                     problems.append((("video_failed", *key),
-                                     f"La vidéo de l'élément {where} n'a pas pu être traitée : envoyez-la à nouveau."))
+                                     _("La vidéo de l'élément %(where)s n'a pas pu être traitée : envoyez-la à nouveau.", where=where)))
                 elif video.status != READY:
                     problems.append((("video_not_ready", *key),
-                                     f"La vidéo de l'élément {where} n'est pas prête (traitement en cours)."))
+                                     _("La vidéo de l'élément %(where)s n'est pas prête (traitement en cours).", where=where)))
                 if video.caption("fr") is None:
                     problems.append((("no_captions", *key),
-                                     f"La vidéo de l'élément {where} n'a pas de sous-titres en français."))
+                                     _("La vidéo de l'élément %(where)s n'a pas de sous-titres en français.", where=where)))
                 if not (video.transcript or "").strip():
-                    problems.append((("no_transcript", *key), f"La vidéo de l'élément {where} n'a pas de transcription."))
+                    problems.append((("no_transcript", *key), _("La vidéo de l'élément %(where)s n'a pas de transcription.", where=where)))
             elif item.kind == QUIZ:
                 if item.quiz is None or not item.quiz.questions:
-                    problems.append((("empty_quiz", item.id), f"Le quiz {where} n'a aucune question."))
+                    problems.append((("empty_quiz", item.id), _("Le quiz %(where)s n'a aucune question.", where=where)))
                     continue
                 for n, question in enumerate(item.quiz.questions, start=1):
                     correct = sum(1 for choice in question.choices if choice.correct)
                     if correct == 0:
                         problems.append((("no_correct", question.id),
-                                         f"La question {n} du quiz {where} n'a aucune bonne réponse."))
+                                         _("La question %(n)d du quiz %(where)s n'a aucune bonne réponse.", n=n, where=where)))
                     elif correct > 1 and question.kind != MULTIPLE:
                         problems.append((("many_correct", question.id),
-                                         f"La question {n} du quiz {where} a plusieurs bonnes réponses "
-                                         "alors qu'une seule est attendue."))
+                                         _("La question %(n)d du quiz %(where)s a plusieurs bonnes réponses alors qu'une seule "
+                                           "est attendue.", n=n, where=where)))
             elif item.kind == TEXT and not (item.body_markdown or "").strip():
-                problems.append((("empty_text", item.id), f"Le texte {where} est vide."))
+                problems.append((("empty_text", item.id), _("Le texte %(where)s est vide.", where=where)))
     return problems
 
 
 def publish_problems(course: Course) -> list[str]:
-    """Every reason the course cannot be published yet, in French; empty when it can."""
+    """Every reason the course cannot be published yet, in the reader's language; empty when it can."""
     return [reason for _key, reason in _problem_entries(course)]
 
 
