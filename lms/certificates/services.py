@@ -253,8 +253,17 @@ def revoke_certificate(actor: User, code: str, reason: str | None) -> Certificat
     if certificate.revoked:
         raise Conflict(_("Cette attestation est déjà révoquée."), code="already_revoked")
     certificate.revoke(actor.id, reason)
+    _replace_pdf(certificate)  # a copy downloaded from now on says "révoquée" too
     db.session.flush()
     return certificate
+
+
+def _replace_pdf(certificate: Certificate) -> None:
+    """Store a new rendering and remove the old file. Should the transaction roll back after the removal,
+    pdf_bytes renders from the unchanged row instead: the same document either way."""
+    old_key = certificate.pdf_key
+    certificate.pdf_key = store_pdf(certificate)
+    storage.delete(old_key)
 
 
 # -- GDPR --------------------------------------------------------------------------------
@@ -273,13 +282,10 @@ def erase_certificates(user: User) -> None:
     """GDPR erasure: keep the evidence (STANDARDS: at least 3 years), drop the identity.
 
     The snapshot's name becomes "Compte supprimé" and the organisation goes; the PDF is made again
-    from it and the old file removed. Were the transaction rolled back after the removal, the
-    download renders the PDF from the (unchanged) snapshot instead."""
+    from it and the old file removed."""
     for certificate in certificates_of(user):
         certificate.snapshot = {**certificate.snapshot, "holder_name": doc.DELETED_HOLDER, "organisation": None}
-        old_key = certificate.pdf_key
-        certificate.pdf_key = store_pdf(certificate)
-        storage.delete(old_key)
+        _replace_pdf(certificate)
     db.session.flush()
 
 

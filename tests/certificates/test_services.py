@@ -102,7 +102,7 @@ def test_pdf_says_who_what_how_long_and_its_number(make, outbox):
                      OBJECTIVES[0], certificate.display_code, f"http://localhost/verify/{certificate.display_code}",
                      "Centre hospitalier de Jury"):
         assert expected in text, expected
-    assert "post-test" not in text
+    assert "post-test" not in text and "RÉVOQUÉE" not in text
 
 
 def test_post_test_result_only_when_the_course_has_one(make, outbox):
@@ -141,6 +141,7 @@ def test_revocation_keeps_the_record(make, outbox):
         services.revoke_certificate(coordinator, certificate.code, "Encore")
     kept = db.session.get(Certificate, certificate.id)
     assert kept is not None and kept.revoked and kept.revoked_by_id == coordinator.id
+    assert "ATTESTATION RÉVOQUÉE" in pdf_text(services.pdf_bytes(kept))
     answer = services.verify(certificate.code)
     assert answer["valid"] is False and answer["revoked"] is True
     assert answer["reason"] == "Parcours suivi par une autre personne" and answer["revoked_at"]
