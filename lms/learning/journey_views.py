@@ -1,2 +1,138 @@
 """HTML routes of the learner's journey: "Mon parcours", progress beacons of the player, texts marked read."""
-from lms.learning import bp  # noqa: F401
+from __future__ import annotations
+
+import json
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.authoring import services as authoring
+from lms.authoring.models import TEXT, VIDEO, Course, Item
+from lms.certificates import services as certificates
+from lms.core.clock import isoformat
+from lms.core.db import commit, rollback
+from lms.core.errors import BadRequest, Conflict, DomainError, NotFound, UnsupportedMediaType
+from lms.learning import bp, completion, progress, queries
+from lms.learning.permissions import can_view_course_page, require_view_course_page
+
+
+def viewable_item(course_id: int, item_id: int) -> tuple[Course, Item]:
+    """The item of a course the caller may see (a draft only for its editors; another course's item: 404)."""
+    course = authoring.get_course(course_id)
+    require_view_course_page(current_user, course)
+    item = queries.item_in_course(course, item_id)
+    if item is None:
+        raise NotFound()
+    return course, item
+
+
+def certificate_of(completion_row):
+    """The certificate issued for a completion, if any (it is issued by a task just after the commit)."""
+    return certificates.certificate_for_completion(completion_row.id) if completion_row is not None else None
+
+
+# -- the player's beacons ----------------------------------------------------------------------------
+
+def beacon_body() -> dict:
+    """The beacon as JSON (what player.js sends, with the X-CSRFToken header), or as a form field
+    ``payload`` holding the same JSON (a form post or navigator.sendBeacon with FormData, whose
+    csrf_token field Flask-WTF reads). An empty body is ``{}`` (a text item)."""
+    if request.mimetype == "application/json":
+        raw = request.get_data(cache=True)
+    elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raw = request.form.get("payload", "").encode()
+    elif not request.get_data(cache=True):
+        raw = b""
+    else:
+        raise UnsupportedMediaType(_("Corps JSON attendu (Content-Type: application/json)."))
+    try:
+        body = json.loads(raw) if raw.strip() else {}
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest(_("Le corps n'est pas du JSON valide."), code="malformed_json") from None
+    if not isinstance(body, dict):
+        raise BadRequest(_("Un objet JSON est attendu."), code="malformed_json")
+    return body
+
+
+def json_error(exc: DomainError):
+    """This route always answers JSON (its caller is a script), whatever the Accept header says."""
+    rollback()
+    body = {"error": {**exc.extra, "code": exc.code, "message": exc.message, "fields": exc.fields}}
+    return jsonify(body), exc.status
+
+
+@bp.post("/formations/<int:course_id>/elements/<int:item_id>/progression")
+@login_required
+def record_progress(course_id: int, item_id: int):
+    """The browser's twin of POST /api/v1/items/<id>/progress (session cookie + CSRF header):
+    video ``{position_s, watched: [[start_s, end_s], ...]}``, text ``{}`` -> ``{watched_ratio, completed, position_s}``."""
+    try:
+        _course, item = viewable_item(course_id, item_id)
+        body = beacon_body()
+        if item.kind == VIDEO:
+            position, watched = progress.parse_beacon(body)
+            row = progress.record_video_progress(current_user, item, position, watched)
+        elif item.kind == TEXT:
+            row = progress.mark_text_read(current_user, item)
+        else:
+            raise Conflict(_("Un questionnaire se termine en envoyant ses réponses."), code="answer_the_quiz")
+        state = {"watched_ratio": row.watched_ratio, "completed": row.completed, "position_s": row.position_ms / 1000,
+                 "completed_at": isoformat(row.completed_at)}
+        commit()
+    except DomainError as exc:
+        return json_error(exc)
+    return jsonify(state)
+
+
+# -- texts marked read --------------------------------------------------------------------------------
+
+@bp.post("/formations/<int:course_id>/elements/<int:item_id>/lu")
+@login_required
+def mark_read(course_id: int, item_id: int):
+    """"J'ai lu ce texte": the text is complete; on to the next item (or back to the course)."""
+    course, item = viewable_item(course_id, item_id)
+    if item.kind != TEXT:
+        raise Conflict(_("Seuls les textes se marquent comme lus."), code="not_a_text")
+    progress.mark_text_read(current_user, item)
+    done = completion.completion_of(current_user, course)
+    commit()
+    _previous, following = queries.course_outline(course).neighbours(item.id)
+    if done is not None and following is None:
+        flash(_("Texte marqué comme lu. Vous avez terminé ce parcours !"), "success")
+    else:
+        flash(_("Texte marqué comme lu."), "success")
+    if following is not None:
+        return redirect(url_for("learning.show_item", course_id=course.id, item_id=following.id))
+    return redirect(url_for("learning.show_course", course_id=course.id))
+
+
+# -- Mon parcours -------------------------------------------------------------------------------------
+
+@bp.get("/mon-parcours")
+@login_required
+def my_journey():
+    """The caller's own courses: progress, next item, time spent, completion, certificates; then the others."""
+    spent = queries.time_spent_ms_by_course(current_user)
+    issued = {}
+    for certificate in reversed(certificates.certificates_of(current_user)):  # newest last: it wins
+        if certificate.course_id is not None and (certificate.valid or certificate.course_id not in issued):
+            issued[certificate.course_id] = certificate
+    entries = progress.course_progress(current_user)
+    courses = queries.courses_by_id(entry["course_id"] for entry in entries)
+    started = []
+    for entry in entries:
+        course = courses.get(entry["course_id"])
+        if course is None or not can_view_course_page(current_user, course):
+            continue
+        outline = queries.course_outline(course)
+        state = queries.course_state(outline, queries.progress_by_item(current_user, course.id))
+        done = completion.completion_of(current_user, course)
+        started.append({"course": course, "state": state, "completion": done,
+                        "certificate": issued.get(course.id), "time_spent_ms": spent.get(course.id, 0)})
+    started.sort(key=lambda entry: (entry["completion"] is not None, entry["course"].title))
+    started_ids = {entry["course"].id for entry in started}
+    others = [course for course in queries.catalogue(current_user)
+              if course.is_published and course.id not in started_ids]
+    return render_template("learning/journey.html", started=started, others=others)
+

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from lms.auth.models import COORDINATOR, User
 from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Video
 from lms.authoring.permissions import is_staff
 from lms.extensions import db
+from lms.learning.models import ItemProgress
 
 
 def catalogue(user: User) -> list[Course]:
@@ -89,3 +90,54 @@ def item_in_course(course: Course, item_id: int) -> Item | None:
         select(Item).join(Module, Item.module_id == Module.id)
         .where(Item.id == item_id, Module.course_id == course.id)
     )
+
+
+# -- the learner's progress, read only (the services in lms.learning.progress write it) ----------------
+
+def progress_by_item(user: User, course_id: int) -> dict[int, ItemProgress]:
+    """The learner's progress rows in a course, by item id (no row: never opened)."""
+    rows = db.session.scalars(select(ItemProgress).where(
+        ItemProgress.user_id == user.id, ItemProgress.course_id == course_id))
+    return {row.item_id: row for row in rows}
+
+
+def item_progress(user: User, item_id: int) -> ItemProgress | None:
+    """The learner's row on one item, without creating or locking it (for the item page)."""
+    return db.session.scalar(select(ItemProgress).where(
+        ItemProgress.user_id == user.id, ItemProgress.item_id == item_id))
+
+
+def time_spent_ms_by_course(user: User) -> dict[int, int]:
+    """Time the learner spent per course: the sum over its items of ``time_spent_ms`` (played video
+    within the wall clock, time on quizzes)."""
+    return {course_id: int(total or 0) for course_id, total in db.session.execute(
+        select(ItemProgress.course_id, func.sum(ItemProgress.time_spent_ms))
+        .where(ItemProgress.user_id == user.id).group_by(ItemProgress.course_id))}
+
+
+@dataclass(frozen=True)
+class CourseState:
+    """Where a learner stands in a course: the checklist, the counts, the item to do next."""
+    done: frozenset[int]                 # ids of the items completed
+    required_done: int
+    required_total: int
+    next_item: OutlineItem | None        # the first required item not completed, in course order
+    started: bool
+
+    @property
+    def finished(self) -> bool:
+        return self.required_total > 0 and self.required_done >= self.required_total
+
+
+def course_state(outline: Outline, rows: dict[int, ItemProgress]) -> CourseState:
+    done = frozenset(item_id for item_id, row in rows.items() if row.completed_at is not None)
+    required = [item for item in outline.items() if item.required]
+    return CourseState(done=done, required_done=sum(1 for item in required if item.id in done),
+                       required_total=len(required),
+                       next_item=next((item for item in required if item.id not in done), None),
+                       started=bool(rows))
+
+
+def courses_by_id(ids) -> dict[int, Course]:
+    ids = list(ids)
+    return {course.id: course for course in db.session.scalars(select(Course).where(Course.id.in_(ids)))} if ids else {}

@@ -10,6 +10,8 @@ from lms.authoring.models import Course, Item
 from lms.core.errors import NotFound
 from lms.core.markdown import render_markdown
 from lms.learning import bp, queries
+from lms.learning.completion import completion_of
+from lms.learning.journey_views import certificate_of
 from lms.learning.permissions import is_preview, require_view_course_page
 from lms.media.urls import media_urls
 
@@ -49,8 +51,11 @@ def show_course(course_id: int):
     course = _viewable_course(course_id)
     outline = queries.course_outline(course)
     first = outline.items()[0] if outline.items() else None
+    state = queries.course_state(outline, queries.progress_by_item(current_user, course.id))
+    done = completion_of(current_user, course)
     return render_template("learning/course.html", course=course, outline=outline, first=first,
-                           preview=is_preview(current_user, course))
+                           preview=is_preview(current_user, course), state=state, completion=done,
+                           certificate=certificate_of(done))
 
 
 @bp.get("/formations/<int:course_id>/elements/<int:item_id>")
@@ -65,6 +70,7 @@ def show_item(course_id: int, item_id: int):
         preview=is_preview(current_user, course), video=video, media=media_urls(video) if video else None,
         caption_label=caption_label, body=render_markdown(item.body_markdown),
         transcript=render_markdown(video.transcript, shift_headings=1) if video else None,
+        progress=queries.item_progress(current_user, item.id),
     )
 
 

@@ -4,6 +4,9 @@
 //   (instead of the browser's small step), C captions on/off, F full screen. Space belongs to the
 //   native controls first: it is only handled here when the focused native control did nothing with
 //   it, so a focused mute button still mutes; Up/Down stay the browser's (volume).
+// - Progress: the segments actually played are sent to the server (see track() below), which decides
+//   completion (90 % of the film really watched); the page shows "Vu : 42 %" and resumes where the
+//   learner stopped.
 (function () {
   "use strict";
 
@@ -152,7 +155,172 @@
     sync();
   }
 
+  // -- progress beacons ---------------------------------------------------------------------------
+  // Segments [start_s, end_s] of the film played continuously: timeupdate extends the current one,
+  // a seek closes it (so seeking forward never adds coverage). Every ~10 s while playing, and on
+  // play, pause, seeked, ended and when the page is hidden, the segments not yet acknowledged are
+  // POSTed as JSON to the item's progression route; a failed request keeps them for the next one.
+  //
+  // fetch with keepalive rather than navigator.sendBeacon: sendBeacon cannot set request headers,
+  // and Flask-WTF's CSRF protection reads the token from the X-CSRFToken header (keepalive lets the
+  // request outlive the page, as sendBeacon would).
+
+  var BEACON_MS = 10000;
+  var RESUME_MARGIN_S = 5;   // no resume within the last seconds of the film
+  var MAX_SEGMENTS = 150;    // the server takes at most 200 per beacon
+
+  function merge(segments) {
+    var sorted = segments.filter(function (s) { return s[1] > s[0]; })
+      .sort(function (a, b) { return a[0] - b[0]; });
+    var out = [];
+    sorted.forEach(function (s) {
+      var last = out[out.length - 1];
+      if (last && s[0] <= last[1]) { last[1] = Math.max(last[1], s[1]); } else { out.push([s[0], s[1]]); }
+    });
+    return out.slice(-MAX_SEGMENTS);
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole;
+    });
+  }
+
+  function track(video) {
+    var url = video.getAttribute("data-progress-url");
+    var figure = video.closest(".player") || document;
+    var seen = figure.querySelector("[data-watch-seen]");
+    var done = figure.querySelector("[data-watch-done]");
+    var status = figure.querySelector("[data-resume-status]");
+    var texts = {
+      resume: video.getAttribute("data-text-resume") || "{time}",
+      minutes: video.getAttribute("data-text-minutes") || "{m} min {s} s",
+      seconds: video.getAttribute("data-text-seconds") || "{s} s",
+      seen: video.getAttribute("data-text-seen") || "{percent} %"
+    };
+    var pending = [];       // closed segments not acknowledged by the server yet
+    var current = null;     // the segment being played: [start, last time seen]
+    var timer = null;
+    var shownPercent = null;
+    var resuming = false;   // the seek of the resume itself is no news for the server
+
+    function clock(seconds) {
+      var total = Math.floor(seconds), m = Math.floor(total / 60), s = total % 60;
+      return m > 0 ? fill(texts.minutes, {m: m, s: s}) : fill(texts.seconds, {s: s});
+    }
+
+    function resume() {
+      var at = parseFloat(video.getAttribute("data-resume-s") || "0");
+      if (!(at > 0) || !isFinite(video.duration) || at >= video.duration - RESUME_MARGIN_S) { return; }
+      resuming = true;
+      video.currentTime = at;
+      if (status) { status.textContent = fill(texts.resume, {time: clock(at)}); }
+    }
+
+    if (video.readyState >= 1) { resume(); } else { video.addEventListener("loadedmetadata", resume, {once: true}); }
+
+    if (!url) { return; }  // a preview: nothing is recorded
+    var token = video.getAttribute("data-csrf-token") || "";
+
+    function startSegment() {
+      if (!video.paused && !video.seeking) { current = [video.currentTime, video.currentTime]; }
+    }
+
+    function closeSegment(end) {
+      if (current) {
+        if (typeof end === "number" && end >= current[1] && end - current[1] <= maxStep()) { current[1] = end; }
+        if (current[1] > current[0]) { pending.push(current); }
+        current = null;
+      }
+    }
+
+    function maxStep() {  // the most one timeupdate may advance while playback is continuous
+      return 1.5 + 1.5 * (video.playbackRate || 1);
+    }
+
+    function onTimeUpdate() {
+      if (video.seeking || video.paused) { return; }
+      var t = video.currentTime;
+      if (!current) { current = [t, t]; return; }
+      if (t >= current[1] && t - current[1] <= maxStep()) {
+        current[1] = t;
+      } else {           // a jump the seek events did not announce: start again from here
+        closeSegment();
+        current = [t, t];
+      }
+    }
+
+    function show(answer, playing) {
+      var percent = Math.floor((answer.watched_ratio || 0) * 100);
+      // While the film plays, the polite live region only speaks every 10 %, not every 10 seconds.
+      if (seen && (!playing || shownPercent === null || Math.floor(percent / 10) !== Math.floor(shownPercent / 10))) {
+        seen.textContent = fill(texts.seen, {percent: percent});
+        shownPercent = percent;
+      }
+      if (done && answer.completed) { done.hidden = false; }
+    }
+
+    function send() {
+      if (current && current[1] > current[0]) {  // send what was played so far; playback goes on from there
+        pending.push([current[0], current[1]]);
+        current = [current[1], current[1]];
+      }
+      var segments = merge(pending);
+      pending = [];
+      var body = JSON.stringify({position_s: video.currentTime || 0, watched: segments});
+      var playing = !video.paused && !video.ended;
+      var request;
+      try {
+        request = fetch(url, {
+          method: "POST", keepalive: true, credentials: "same-origin",
+          headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token},
+          body: body
+        });
+      } catch (error) {
+        pending = segments.concat(pending);
+        return;
+      }
+      request.then(function (response) {
+        if (response.ok) { return response.json().then(function (answer) { show(answer, playing); }); }
+        // 422: the server refused these values for good; anything else (expired session, server
+        // error, network): keep the segments for the next beacon.
+        if (response.status !== 422) { pending = segments.concat(pending); }
+        return null;
+      }).catch(function () { pending = segments.concat(pending); });
+    }
+
+    function startTimer() {
+      if (timer === null) { timer = window.setInterval(send, BEACON_MS); }
+    }
+
+    function stopTimer() {
+      if (timer !== null) { window.clearInterval(timer); timer = null; }
+    }
+
+    video.addEventListener("timeupdate", onTimeUpdate);
+    video.addEventListener("playing", function () { if (!current) { startSegment(); } });
+    // A beacon at each start: the server measures the next one's allowance from it.
+    video.addEventListener("play", function () { send(); startTimer(); });
+    video.addEventListener("pause", function () { closeSegment(video.currentTime); stopTimer(); send(); });
+    video.addEventListener("ended", function () { closeSegment(video.duration); stopTimer(); send(); });
+    video.addEventListener("seeking", function () { closeSegment(); });
+    video.addEventListener("seeked", function () {
+      startSegment();
+      if (resuming) { resuming = false; } else { send(); }
+    });
+    window.addEventListener("pagehide", function () { closeSegment(video.currentTime); send(); });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") {
+        if (current) { pending.push([current[0], current[1]]); current = video.paused ? null : [current[1], current[1]]; }
+        send();
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    Array.prototype.forEach.call(document.querySelectorAll("video.player-video"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll("video.player-video"), function (video) {
+      setup(video);
+      track(video);
+    });
   });
 }());
