@@ -12,8 +12,8 @@ from lms.learning import quizzes
 from tests.learningtools import quiz_spec, right_answers
 from tests.permission_matrix import ANON, OWNER, everyone, signed_in
 
-QUIZ = "/formations/<int:course_id>/elements/<int:item_id>/quiz"
-ATTEMPT = QUIZ + "/tentatives/<int:attempt_id>"
+PAGES = "/formations/<int:course_id>/elements/<int:item_id>/quiz"
+ATTEMPT = PAGES + "/tentatives/<int:attempt_id>"
 
 
 def owner_only(ok):
@@ -54,7 +54,7 @@ def _submitted_attempt(ctx) -> str:
 
 
 ROUTES = [
-    ("POST", QUIZ + "/commencer", {}, signed_in(302)),
+    ("POST", PAGES + "/commencer", {}, signed_in(302)),
     ("GET", ATTEMPT, None, owner_only(200)),
     ("POST", ATTEMPT, {}, owner_only(302)),  # no box ticked: saved as "no answer", then the review
     ("GET", ATTEMPT + "/relecture", None, owner_only(200)),
@@ -63,7 +63,7 @@ ROUTES = [
 ]
 
 PATHS = {
-    QUIZ + "/commencer": _start,
+    PAGES + "/commencer": _start,
     ATTEMPT: _open_attempt,
     ATTEMPT + "/relecture": lambda ctx: f"{_open_attempt(ctx)}/relecture",
     ATTEMPT + "/envoi": lambda ctx: f"{_open_attempt(ctx)}/envoi",
