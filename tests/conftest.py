@@ -222,8 +222,11 @@ def smtp(app):
 
 
 @pytest.fixture(autouse=True)
-def _no_unexpected_email(request, app):
-    """A test that did not ask for ``smtp`` or ``outbox`` must not write any email."""
+def _no_unexpected_email(request, app, _transaction):
+    """A test that did not ask for ``smtp`` or ``outbox`` must not write any email.
+
+    It depends on ``_transaction`` so that it looks before the rollback (autouse fixtures
+    would otherwise run in name order, and the rollback would hide every row)."""
     if {"smtp", "outbox"} & set(request.fixturenames) or request.node.get_closest_marker("no_transaction"):
         yield
         return

@@ -52,7 +52,7 @@ def request_certificate(completion: CourseCompletion) -> None:
 
 
 def on_course_completed(sender, completion: CourseCompletion, **_extra) -> None:
-    """Receiver for lms.learning.signals.course_completed, should the learning domain prefer the signal."""
+    """Receiver of lms.learning.signals.course_completed (connected in lms/certificates/__init__.py)."""
     request_certificate(completion)
 
 
@@ -292,3 +292,13 @@ def erase_certificates(user: User) -> None:
 privacy.exporter("certificates")(export_certificates)
 privacy.eraser(erase_certificates)
 outbox.register_task(ISSUE_TASK, issue_certificate)
+
+
+def certificates_by_completion(user: User, completion_ids: list[int]) -> dict[int, Certificate]:
+    """The user's certificates for these completions (the learning pages find them through
+    ``lms.learning.signals.certificate_finders``)."""
+    if not completion_ids:
+        return {}
+    rows = db.session.scalars(select(Certificate).where(
+        Certificate.user_id == user.id, Certificate.completion_id.in_(completion_ids)))
+    return {row.completion_id: row for row in rows}

@@ -124,7 +124,7 @@ def test_the_course_detail_shows_the_callers_own_progress(app, client, learner, 
     assert theirs["progress"]["completed_items"] == 0
 
 
-def test_completing_every_required_item_completes_the_course(app, client, learner, small_course):
+def test_completing_every_required_item_completes_the_course(app, client, learner, small_course, outbox):
     from datetime import timedelta
 
     from lms.core.clock import utcnow
@@ -141,3 +141,7 @@ def test_completing_every_required_item_completes_the_course(app, client, learne
     assert detail["progress"] == {"completed_items": 5, "required_items": 5, "completed": True}
     rows = client.get("/api/v1/me/progress", headers=api_headers(app, learner)).get_json()["items"]
     assert rows[0]["completed_items"] == 5 and rows[0]["completed_at"] is not None
+    # The certificate follows, through the outbox, with its email.
+    certificates = client.get("/api/v1/me/certificates", headers=api_headers(app, learner)).get_json()["items"]
+    assert [c["course_id"] for c in certificates] == [small_course.course.id]
+    assert [m.subject for m in outbox()] == ["Votre attestation est disponible"]

@@ -127,7 +127,7 @@ def test_a_good_beacon_parses():
     assert parse_beacon({}) == (0.0, [])
 
 
-def test_me_progress_and_the_gdpr_export_show_the_learning(app, client, make, film):
+def test_me_progress_and_the_gdpr_export_show_the_learning(app, client, make, film, outbox):
     learner = make.learner()
     beacons(learner, film, [(t, t + 10) for t in range(0, 300, 10)])
     commit()
