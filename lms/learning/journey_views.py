@@ -9,12 +9,12 @@ from flask_login import current_user, login_required
 
 from lms.authoring import services as authoring
 from lms.authoring.models import TEXT, VIDEO, Course, Item
-from lms.certificates import services as certificates
 from lms.core.clock import isoformat
 from lms.core.db import commit, rollback
 from lms.core.errors import BadRequest, Conflict, DomainError, NotFound, UnsupportedMediaType
 from lms.learning import bp, completion, progress, queries
 from lms.learning.permissions import can_view_course_page, require_view_course_page
+from lms.learning.signals import certificates_for
 
 
 def viewable_item(course_id: int, item_id: int) -> tuple[Course, Item]:
@@ -28,8 +28,11 @@ def viewable_item(course_id: int, item_id: int) -> tuple[Course, Item]:
 
 
 def certificate_of(completion_row):
-    """The certificate issued for a completion, if any (it is issued by a task just after the commit)."""
-    return certificates.certificate_for_completion(completion_row.id) if completion_row is not None else None
+    """The certificate issued for a completion, if any (it is issued by a task just after the commit).
+    Found through the certificates domain's registered finder: learning does not import it (no cycle)."""
+    if completion_row is None:
+        return None
+    return certificates_for(current_user, [completion_row.id]).get(completion_row.id)
 
 
 # -- the player's beacons ----------------------------------------------------------------------------
@@ -114,10 +117,6 @@ def mark_read(course_id: int, item_id: int):
 def my_journey():
     """The caller's own courses: progress, next item, time spent, completion, certificates; then the others."""
     spent = queries.time_spent_ms_by_course(current_user)
-    issued = {}
-    for certificate in reversed(certificates.certificates_of(current_user)):  # newest last: it wins
-        if certificate.course_id is not None and (certificate.valid or certificate.course_id not in issued):
-            issued[certificate.course_id] = certificate
     entries = progress.course_progress(current_user)
     courses = queries.courses_by_id(entry["course_id"] for entry in entries)
     started = []
@@ -127,9 +126,11 @@ def my_journey():
             continue
         outline = queries.course_outline(course)
         state = queries.course_state(outline, queries.progress_by_item(current_user, course.id))
-        done = completion.completion_of(current_user, course)
-        started.append({"course": course, "state": state, "completion": done,
-                        "certificate": issued.get(course.id), "time_spent_ms": spent.get(course.id, 0)})
+        started.append({"course": course, "state": state, "completion": completion.completion_of(current_user, course),
+                        "time_spent_ms": spent.get(course.id, 0)})
+    issued = certificates_for(current_user, [e["completion"].id for e in started if e["completion"] is not None])
+    for entry in started:
+        entry["certificate"] = issued.get(entry["completion"].id) if entry["completion"] is not None else None
     started.sort(key=lambda entry: (entry["completion"] is not None, entry["course"].title))
     started_ids = {entry["course"].id for entry in started}
     others = [course for course in queries.catalogue(current_user)
