@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -32,13 +33,13 @@ MAX_SEGMENTS = 200           # per beacon: a ~10 s beacon has one or a few
 def get_item(item_id: int) -> Item:
     item = db.session.get(Item, item_id)
     if item is None:
-        raise NotFound("Cet élément n'existe pas.", code="item_not_found")
+        raise NotFound(_("Cet élément n'existe pas."), code="item_not_found")
     return item
 
 
 def _number(value, field: str, errors: dict) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-        errors[field] = "Un nombre de secondes positif est attendu."
+        errors[field] = _("Un nombre de secondes positif est attendu.")
         return None
     return float(value)
 
@@ -50,28 +51,28 @@ def parse_beacon(body: dict) -> tuple[float, list[tuple[float, float]]]:
     raw = body.get("watched", [])
     segments: list[tuple[float, float]] = []
     if not isinstance(raw, list):
-        errors["watched"] = "Une liste de segments [début, fin] est attendue."
+        errors["watched"] = _("Une liste de segments [début, fin] est attendue.")
     elif len(raw) > MAX_SEGMENTS:
-        errors["watched"] = f"Au plus {MAX_SEGMENTS} segments par envoi."
+        errors["watched"] = _("Au plus %(n)d segments par envoi.", n=MAX_SEGMENTS)
     else:
         for i, pair in enumerate(raw):
             if not isinstance(pair, list) or len(pair) != 2:
-                errors[f"watched.{i}"] = "Un segment est une paire [début, fin] en secondes."
+                errors[f"watched.{i}"] = _("Un segment est une paire [début, fin] en secondes.")
                 continue
             start, end = _number(pair[0], f"watched.{i}.0", errors), _number(pair[1], f"watched.{i}.1", errors)
             if start is not None and end is not None:
                 if end < start:
-                    errors[f"watched.{i}"] = "La fin d'un segment précède son début."
+                    errors[f"watched.{i}"] = _("La fin d'un segment précède son début.")
                 else:
                     segments.append((start, end))
     if errors:
-        raise Invalid("Ce relevé de lecture n'est pas valable.", code="invalid_progress", fields=errors)
+        raise Invalid(_("Ce relevé de lecture n'est pas valable."), code="invalid_progress", fields=errors)
     return position or 0.0, segments
 
 
 def _check_item(user: User, item: Item) -> None:
     if item.module.course.status != PUBLISHED:
-        raise NotFound("Cet élément n'existe pas.", code="item_not_found")
+        raise NotFound(_("Cet élément n'existe pas."), code="item_not_found")
 
 
 def progress_row(user: User, item: Item, *, lock: bool = True) -> ItemProgress:
@@ -98,10 +99,10 @@ def record_video_progress(user: User, item: Item, position_s: float, watched: li
     """Add the segments played since the previous beacon, within the wall-clock budget of the contract."""
     _check_item(user, item)
     if item.kind != VIDEO:
-        raise Conflict("Cet élément n'est pas une vidéo.", code="not_a_video")
+        raise Conflict(_("Cet élément n'est pas une vidéo."), code="not_a_video")
     video = item.video
     if video is None or video.status != READY or not video.duration_s:
-        raise Conflict("Cette vidéo n'est pas encore prête.", code="video_not_ready")
+        raise Conflict(_("Cette vidéo n'est pas encore prête."), code="video_not_ready")
     now = now or utcnow()
     row = progress_row(user, item)
     duration_ms = intervals.to_ms(video.duration_s)
@@ -128,7 +129,7 @@ def record_video_progress(user: User, item: Item, position_s: float, watched: li
 def mark_text_read(user: User, item: Item, *, now: datetime | None = None) -> ItemProgress:
     _check_item(user, item)
     if item.kind != TEXT:
-        raise Conflict("Seuls les textes se marquent comme lus.", code="not_a_text")
+        raise Conflict(_("Seuls les textes se marquent comme lus."), code="not_a_text")
     row = progress_row(user, item)
     now = now or utcnow()
     row.last_beacon_at = now
