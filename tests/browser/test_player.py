@@ -142,7 +142,7 @@ def test_learner_watches_the_first_video_with_captions_and_keyboard(page, create
     check_a11y(page)
     page.get_by_role("link", name=re.compile("^Suivant")).click()
     expect(page).to_have_url(re.compile(rf"/elements/{sample_course.quiz_id}$"))
-    expect(page.get_by_text("Seuil de réussite")).to_be_visible()
+    expect(page.get_by_text("Seuil de réussite", exact=True)).to_be_visible()
     check_a11y(page)
 
 
