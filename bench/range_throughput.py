@@ -142,14 +142,16 @@ def main() -> int:
     parser.add_argument("--mib", type=int, default=256)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--span-kib", type=int, default=1024, help="length of each range")
     parser.add_argument("--tag", default="", help="results go to range_throughput[_TAG].json")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     exit_on_sigterm()
-    worker_args = ["--worker-class", "gthread", "--threads", str(args.threads), "--timeout", "60"]
-    settings = {"gunicorn": f"gthread --workers {args.workers} --threads {args.threads}",
+    worker_args = ["--worker-class", args.worker_class, "--threads", str(args.threads), "--timeout", "60"]
+    settings = {"gunicorn": f"{args.worker_class} --workers {args.workers}"
+                            + (f" --threads {args.threads}" if args.worker_class == "gthread" else ""),
                 "nginx": "2 workers, sendfile on, tcp_nopush on, access_log off",
                 "wrk": f"2 threads, {CONNECTIONS} connections, {args.seconds} s per run, random {args.span_kib} KiB ranges",
                 "file_mib": args.mib, "span_kib": args.span_kib,
