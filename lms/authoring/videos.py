@@ -120,8 +120,9 @@ def library() -> Select:
 
 def courses_using(video: Video) -> list[Course]:
     """The courses (drafts and published) with an item showing this video, by title."""
-    stmt = (select(Course).join(Module, Module.course_id == Course.id).join(Item, Item.module_id == Module.id)
-            .where(Item.video_id == video.id).distinct().order_by(Course.title, Course.id))
+    # A subquery rather than DISTINCT: PostgreSQL cannot compare the JSON columns of courses.
+    using = select(Module.course_id).join(Item, Item.module_id == Module.id).where(Item.video_id == video.id)
+    stmt = select(Course).where(Course.id.in_(using)).order_by(Course.title, Course.id)
     return list(db.session.scalars(stmt))
 
 
