@@ -9,6 +9,7 @@ from lms.api.common import authenticated, caller
 from lms.authoring import videos
 from lms.authoring.models import FAILED, Video
 from lms.authoring.permissions import require_manage_videos, require_view_video
+from lms.core import uploads
 from lms.core.db import commit
 from lms.core.errors import BadRequest, Invalid, UnsupportedMediaType
 from lms.media.urls import media_urls
@@ -16,9 +17,10 @@ from lms.media.urls import media_urls
 MB = 1024 * 1024
 
 
-def video_state(video: Video) -> dict:
+def video_state(video: Video, viewer=None) -> dict:
+    """With ``viewer`` (who may see the video), the media URLs are signed for them (lms.media.signing)."""
     state = {"id": video.id, "title": video.title, "status": video.status, "duration_s": video.duration_s,
-             **media_urls(video)}
+             **media_urls(video, viewer)}
     if video.status == FAILED:
         state["error"] = video.error
     return state
@@ -27,20 +29,21 @@ def video_state(video: Video) -> dict:
 @bp.post("/videos")
 @authenticated
 def upload_video():
-    """202 ``{id, status}``; the upload is spooled to disk by the form parser, then streamed to the media store."""
+    """202 ``{id, status}``; the file part is received straight into the media store while the form is
+    parsed (sha256 and MAX_UPLOAD_MB checked on the way), then renamed to its key."""
     require_manage_videos(caller())
     if request.mimetype != "multipart/form-data":
         raise UnsupportedMediaType(_("Formulaire multipart/form-data attendu, avec le fichier dans le champ « file »."))
     max_bytes = int(current_app.config["MAX_UPLOAD_MB"] * MB)
-    # This route alone is bound by MAX_UPLOAD_MB, not by MAX_CONTENT_LENGTH (+1 MB for the multipart framing).
-    request.max_content_length = max_bytes + MB
-    upload = request.files.get("file")
-    if upload is None:
-        raise Invalid(fields={"file": _("Ce champ est obligatoire.")})
-    video = videos.create_video(caller(), upload.stream, request.form.get("title") or upload.filename or "",
-                                max_bytes=max_bytes)
-    video_id, status = video.id, video.status
-    commit()  # then the processing trigger is dispatched
+    # This route alone is bound by MAX_UPLOAD_MB, not by MAX_CONTENT_LENGTH; whatever is not kept is removed.
+    with uploads.into_media_store(max_bytes):
+        upload = request.files.get("file")
+        if upload is None:
+            raise Invalid(fields={"file": _("Ce champ est obligatoire.")})
+        video = videos.create_video(caller(), upload.stream, request.form.get("title") or upload.filename or "",
+                                    max_bytes=max_bytes)
+        video_id, status = video.id, video.status
+        commit()  # then the processing trigger is dispatched
     response = jsonify({"id": video_id, "status": status})
     response.headers["Location"] = url_for("api.get_video", video_id=video_id)
     return response, 202
@@ -51,7 +54,7 @@ def upload_video():
 def get_video(video_id: int):
     video = videos.get_video(video_id)
     require_view_video(caller(), video)
-    return jsonify(video_state(video))
+    return jsonify(video_state(video, caller()))
 
 
 @bp.post("/videos/<int:video_id>/captions")

@@ -1,7 +1,7 @@
 """Videos: upload, processing by the worker, captions and transcript.
 
-``create_video`` streams the upload into the media store and checks from its
-bytes that it is a video container; a trigger in the outbox then has the worker
+``create_video`` takes the upload received in the media store (or copies a stream
+there) and checks from its first bytes that it is a video container; a trigger in the outbox then has the worker
 run ``process_video``, which makes the MP4 H.264/AAC "faststart" file the
 players stream and a poster image, with the pip-installed ffmpeg.
 """
@@ -35,6 +35,7 @@ from lms.extensions import db
 log = logging.getLogger(__name__)
 
 PROCESS_TASK = "worker.tasks.videos.process_video"
+ABANDONED_UPLOAD_S = 6 * 3600  # not written to for this long: its request is gone (uploads last minutes)
 LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 # Reasons shown to the trainer (data stored on the video, in French like the content).
@@ -73,31 +74,52 @@ def sniff_container(head: bytes) -> str | None:
     return None
 
 
-def create_video(actor: User, stream: BinaryIO, title: str, *, max_bytes: int) -> Video:
-    """Store the upload (streamed, never whole in memory) and create the video in ``processing``.
+def create_video(actor: User, stream: BinaryIO | storage.Upload, title: str, *, max_bytes: int) -> Video:
+    """Store the upload (never whole in memory) and create the video in ``processing``.
 
-    TooLarge (413) past ``max_bytes`` and UnsupportedMediaType (415) when the bytes are not a
-    video container; in both cases nothing stays in the media store. The processing trigger
-    is written in the same transaction and started after the commit."""
+    ``stream`` is either a ``storage.Upload`` already received in the media store (the upload
+    routes, lms.core.uploads: it is renamed, not copied) or any binary stream, copied in.
+    TooLarge (413) past ``max_bytes`` and UnsupportedMediaType (415) when the first bytes are
+    not a video container; in both cases, and on any error, nothing stays in the media store.
+    The processing trigger is written in the same transaction and started after the commit."""
     require_manage_videos(actor)
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise Invalid(fields={"title": _("Un titre de 1 à 200 caractères est obligatoire.")})
+    too_large = TooLarge(_("La vidéo dépasse la taille maximale autorisée (%(mb)d Mo).",
+                           mb=max(1, max_bytes // (1024 * 1024))))
+    if isinstance(stream, storage.Upload):
+        upload = stream
+    else:
+        try:
+            upload = storage.receive(stream, max_bytes=max_bytes)
+        except storage.TooLarge:
+            raise too_large from None
     try:
-        stored = storage.save_stream(stream, "originals", max_bytes=max_bytes)
-    except storage.TooLarge:
-        raise TooLarge(_("La vidéo dépasse la taille maximale autorisée (%(mb)d Mo).",
-                         mb=max(1, max_bytes // (1024 * 1024)))) from None
-    if stored.size == 0 or sniff_container(stored.head) is None:
+        if upload.size > max_bytes:
+            raise too_large
+        if upload.size == 0 or sniff_container(upload.head()) is None:
+            raise UnsupportedMediaType(_("Ce fichier n'est pas une vidéo reconnue (MP4, MOV, WebM, MKV, AVI, MPEG-TS…)."),
+                                       code="not_a_video")
+        stored = storage.commit_upload(upload, "originals")
+    finally:
+        upload.discard()  # nothing once committed
+    try:
+        video = Video(title=title, owner_id=actor.id, status=PROCESSING, original_key=stored.key,
+                      original_sha256=stored.sha256, original_size=stored.size)
+        db.session.add(video)
+        db.session.flush()
+        _trigger_processing(video, attempt=1)
+    except BaseException:
         storage.delete(stored.key)
-        raise UnsupportedMediaType(_("Ce fichier n'est pas une vidéo reconnue (MP4, MOV, WebM, MKV, AVI, MPEG-TS…)."),
-                                   code="not_a_video")
-    video = Video(title=title, owner_id=actor.id, status=PROCESSING, original_key=stored.key,
-                  original_sha256=stored.sha256, original_size=stored.size)
-    db.session.add(video)
-    db.session.flush()
-    _trigger_processing(video, attempt=1)
+        raise
     return video
+
+
+@due_job
+def remove_abandoned_uploads() -> int:
+    """Uploads left in the media store's temporary area by a web worker killed mid-request."""
+    return storage.remove_stale_uploads(ABANDONED_UPLOAD_S)
 
 
 def _trigger_processing(video: Video, attempt: int) -> None:

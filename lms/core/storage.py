@@ -3,15 +3,20 @@
 Local files under ``MEDIA_ROOT`` now; an object store later behind the same
 functions. Keys are random (``<prefix>/<2 hex>/<32 hex><suffix>``) and never
 derived from a user's file name, so no user input reaches a file path.
+Files are received in ``MEDIA_ROOT/.uploads`` (``Upload``: sha256 and size limit on
+the way) and renamed to their key, so a reader never sees half a file.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import os
 import re
 import secrets
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +24,11 @@ from typing import BinaryIO
 
 from flask import current_app
 
+log = logging.getLogger(__name__)
+
 CHUNK = 1024 * 1024
+HEAD_BYTES = 4096
+UPLOADS = ".uploads"  # the temporary area, under the root: the same filesystem as the keys
 _KEY = re.compile(r"^[a-z]+/[0-9a-f]{2}/[0-9a-f]{32}(\.[a-z0-9]{1,5})?$")
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 
@@ -54,33 +63,175 @@ def path(key: str) -> Path:
     return root() / key
 
 
+class Upload:
+    """A file being received, in the media store's temporary area (``MEDIA_ROOT/.uploads``).
+
+    Written in order (``write`` only appends); the sha256 and the size are computed on the
+    way and past ``max_bytes`` the file is removed and TooLarge raised. ``commit_upload``
+    renames it to a new key (same filesystem: no copy); ``discard`` (also ``close`` before
+    a commit) removes it. Readable and seekable as well, as Werkzeug wants its file parts.
+    """
+
+    def __init__(self, max_bytes: int | None = None):
+        folder = root() / UPLOADS
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=folder, prefix="upload-")
+        self.name, self.max_bytes = name, max_bytes
+        self.size, self.key = 0, None
+        self._digest = hashlib.sha256()
+        self._file: BinaryIO = os.fdopen(fd, "w+b")
+        self._gone = False
+
+    def write(self, data: bytes) -> int:
+        if self._gone or self.key:
+            raise ValueError("upload already committed or discarded")
+        if self._file.tell() != self.size:
+            raise ValueError("an upload is written in order")  # else the digest would not be the file's
+        self.size += len(data)
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            self.discard()
+            raise TooLarge(self.size)
+        self._digest.update(data)
+        return self._file.write(data)
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+    def head(self, count: int = HEAD_BYTES) -> bytes:
+        """The first bytes of the file, to decide the type from the content."""
+        self._file.flush()
+        return os.pread(self._file.fileno(), count, 0)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._file.read(size)
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._file.readline(size)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return not (self._gone or self.key)
+
+    def seekable(self) -> bool:
+        return True
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._file)
+
+    def __enter__(self) -> Upload:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Closing an upload that was not committed removes it."""
+        self.discard() if not self.key else self._file.close()
+
+    def discard(self) -> None:
+        """Remove the temporary file unless it was committed. Idempotent; never raises."""
+        if self.key or self._gone:
+            return
+        self._gone = True
+        try:
+            self._file.close()
+        except OSError:
+            pass
+        Path(self.name).unlink(missing_ok=True)
+
+    def __del__(self) -> None:  # a forgotten upload never stays behind
+        try:
+            self.discard()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+
+def open_upload(max_bytes: int | None = None) -> Upload:
+    """A new, empty upload in the media store's temporary area."""
+    return Upload(max_bytes=max_bytes)
+
+
+def receive(stream: BinaryIO, *, max_bytes: int | None = None) -> Upload:
+    """Copy a stream into a new upload chunk by chunk (never the whole file in memory).
+
+    Over ``max_bytes`` nothing is kept and TooLarge raised."""
+    upload = open_upload(max_bytes)
+    try:
+        while chunk := stream.read(CHUNK):
+            upload.write(chunk)
+    except BaseException:
+        upload.discard()
+        raise
+    return upload
+
+
+def commit_upload(upload: Upload, prefix: str, suffix: str = "", *, head_bytes: int = HEAD_BYTES) -> Stored:
+    """Give the upload a new key: an atomic rename on the same filesystem (a reader never sees half
+    a file). On failure the upload is removed."""
+    if upload.key or upload.closed:
+        raise ValueError("upload already committed or discarded")
+    try:
+        key, target = new_path(prefix, suffix)
+        head = upload.head(head_bytes)
+        upload._file.close()
+        try:
+            os.replace(upload.name, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            log.warning("%s is not on the filesystem of %s: uploads are copied", UPLOADS, target.parent)
+            shutil.copyfile(upload.name, target)
+            Path(upload.name).unlink()
+    except BaseException:
+        upload.discard()
+        raise
+    upload.key = key
+    return Stored(key=key, size=upload.size, sha256=upload.sha256, head=head)
+
+
+def remove_stale_uploads(older_than_s: float) -> int:
+    """Remove temporary uploads not written to for ``older_than_s`` seconds (a worker killed mid-upload)."""
+    folder, removed = root() / UPLOADS, 0
+    if not folder.is_dir():
+        return 0
+    limit = time.time() - older_than_s
+    for entry in folder.iterdir():
+        try:
+            if entry.is_file() and entry.stat().st_mtime < limit:
+                entry.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
+
+
 def save_stream(stream: BinaryIO, prefix: str, suffix: str = "", *, max_bytes: int | None = None,
-                head_bytes: int = 4096) -> Stored:
+                head_bytes: int = HEAD_BYTES) -> Stored:
     """Copy a stream to a new key chunk by chunk (never the whole file in memory).
 
-    Written to a temporary file in the same folder, then renamed: a reader never
-    sees half a file. Over ``max_bytes`` the partial file is removed and TooLarge raised.
+    Received in the temporary area, then renamed: a reader never sees half a file.
+    Over ``max_bytes`` the partial file is removed and TooLarge raised.
     """
-    key = new_key(prefix, suffix)
-    target = path(key)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest, size, head = hashlib.sha256(), 0, b""
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if max_bytes is not None and size > max_bytes:
-                    raise TooLarge(size)
-                if len(head) < head_bytes:
-                    head += chunk[: head_bytes - len(head)]
-                digest.update(chunk)
-                out.write(chunk)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return Stored(key=key, size=size, sha256=digest.hexdigest(), head=head)
+    return commit_upload(receive(stream, max_bytes=max_bytes), prefix, suffix, head_bytes=head_bytes)
 
 
 def save_bytes(data: bytes, prefix: str, suffix: str = "") -> Stored:

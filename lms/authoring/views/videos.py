@@ -1,8 +1,8 @@
 """Authoring pages: the trainers' video library (upload, processing state, captions, transcript).
 
 Trainers and coordinators manage every video, as in the API (permissions.can_manage_videos);
-learners get 403. The upload streams the file to the media store through
-videos.create_video, exactly as ``POST /api/v1/videos`` does.
+learners get 403. The upload is received straight into the media store (lms.core.uploads) and
+kept by videos.create_video, exactly as ``POST /api/v1/videos`` does.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from lms.authoring import bp, videos
 from lms.authoring.models import Video
 from lms.authoring.permissions import require_manage_videos
 from lms.authoring.video_forms import CaptionForm, TranscriptForm, VideoUploadForm
+from lms.core import uploads
 from lms.core.db import commit, rollback
 from lms.core.errors import DomainError, TooLarge
 from lms.core.pagination import paginate
@@ -67,29 +68,29 @@ def list_videos():
 
 @bp.post("/edition/videos")
 @login_required
-@csrf.exempt  # checked below, once this route's body limit is set (the global check would parse the body first)
+@csrf.exempt  # checked below, once the upload goes to the media store (the global check would parse the body first)
 def upload_video():
     require_manage_videos(current_user)
     max_bytes = _max_upload_bytes()
-    # As in the API: this route alone is bound by MAX_UPLOAD_MB, not MAX_CONTENT_LENGTH (+1 MB for the framing).
-    request.max_content_length = max_bytes + MB
-    try:
-        csrf.protect()  # reads the form: the body is spooled to a temporary file, never whole in memory
-        form = VideoUploadForm()
-    except RequestEntityTooLarge:
-        form = VideoUploadForm(formdata=None)
-        _show(form, _too_large(), "file")
-        return _library(form), 413
-    if not form.validate_on_submit():
-        return _library(form), 422
-    try:
-        video = videos.create_video(current_user, form.file.data.stream, form.title.data, max_bytes=max_bytes)
-        video_id = video.id
-        commit()  # then the processing trigger is dispatched
-    except DomainError as exc:
-        rollback()
-        _show(form, exc, "file")
-        return _library(form), exc.status
+    # As in the API: bound by MAX_UPLOAD_MB, not MAX_CONTENT_LENGTH; whatever is not kept is removed.
+    with uploads.into_media_store(max_bytes):
+        try:
+            csrf.protect()  # reads the form: the file part goes straight into the media store's temporary area
+            form = VideoUploadForm()
+        except RequestEntityTooLarge:
+            form = VideoUploadForm(formdata=None)
+            _show(form, _too_large(), "file")
+            return _library(form), 413
+        if not form.validate_on_submit():
+            return _library(form), 422
+        try:
+            video = videos.create_video(current_user, form.file.data.stream, form.title.data, max_bytes=max_bytes)
+            video_id = video.id
+            commit()  # then the processing trigger is dispatched
+        except DomainError as exc:
+            rollback()
+            _show(form, exc, "file")
+            return _library(form), exc.status
     flash(_("Vidéo envoyée. Elle sera prête à la fin de son traitement."), "success")
     target = url_for("authoring.show_video", video_id=video_id)
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
