@@ -9,7 +9,9 @@ it is sniffed as a video; it is written to disk 1 MiB at a time and sent with
 http.client 1 MiB at a time (a streaming client with Content-Length, as a
 browser sends it). A thread samples VmRSS of the gunicorn processes every
 50 ms, and every 0.5 s the size of the deleted temporary files the worker holds
-open (Werkzeug's spooled upload). Target: worker growth under 50 MB.
+open (a spool such as Werkzeug's default one, in the system temp folder) and of
+the files in the media store's temporary area (``MEDIA_ROOT/.uploads``, where the
+upload routes receive the file part). Target: worker growth under 50 MB.
 Writes bench/results/upload_memory.json and prints a summary.
 """
 from __future__ import annotations
@@ -95,11 +97,12 @@ def upload(base: str, token: str, path: Path, title: str, timeout: float = 600) 
 class Sampler(threading.Thread):
     """VmRSS of each gunicorn process every ``interval`` s; deleted temp files held open by workers every 0.5 s."""
 
-    def __init__(self, master: int, interval: float = 0.05):
+    def __init__(self, master: int, media_root: Path, interval: float = 0.05):
         super().__init__(daemon=True)
         self.master, self.interval = master, interval
+        self.uploads_dir = media_root / ".uploads"
         self.samples: list[tuple[float, dict[int, int]]] = []
-        self.spooled_max = 0
+        self.spooled_max = self.media_tmp_max = 0
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -111,6 +114,7 @@ class Sampler(threading.Thread):
             if now >= next_fd_scan:
                 next_fd_scan = now + 0.5
                 self.spooled_max = max(self.spooled_max, deleted_open_bytes(pids[1:]))
+                self.media_tmp_max = max(self.media_tmp_max, folder_bytes(self.uploads_dir))
             self.stopping.wait(self.interval)
 
     def stop(self) -> None:
@@ -133,6 +137,13 @@ def deleted_open_bytes(pids: list[int]) -> int:
         except OSError:
             continue
     return total
+
+
+def folder_bytes(folder: Path) -> int:
+    try:
+        return sum(entry.stat().st_size for entry in folder.iterdir() if entry.is_file())
+    except OSError:
+        return 0
 
 
 def load() -> str:
@@ -161,7 +172,7 @@ def main() -> int:
             warm = upload(app.base, token, small, "warm-up")
             assert warm["status"] == 202, warm
         load_before = load()
-        sampler = Sampler(app.server.pid)
+        sampler = Sampler(app.server.pid, app.media_root)
         sampler.start()
         try:
             time.sleep(1.0)  # baseline
@@ -173,6 +184,7 @@ def main() -> int:
         load_after = load()
         media_files = sorted([str(p.relative_to(app.media_root)), p.stat().st_size]
                              for p in (app.media_root / "originals").rglob("*") if p.is_file())
+        media_tmp_left = folder_bytes(app.media_root / ".uploads")
         rows = app.python("from lms.authoring.models import Video\nfrom lms.extensions import db\n"
                           "print([[v.id, v.status, v.original_key, v.original_size] for v in db.session.query(Video)])")
     workers = {pid for _, rss in sampler.samples for pid in rss} - {app.server.pid}
@@ -192,18 +204,19 @@ def main() -> int:
         "send_s": round(result["send_s"], 2), "upload_s": round(result["total_s"], 2),
         "server_tail_s": round(result["total_s"] - result["send_s"], 2),
         "throughput_mib_s": round(result["bytes"] / MIB / result["total_s"], 1),
-        "spooled_tmp_max_bytes": sampler.spooled_max, "media_store_originals": media_files, "videos_in_database": rows.strip(),
+        "spooled_tmp_max_bytes": sampler.spooled_max, "media_tmp_max_bytes": sampler.media_tmp_max,
+        "media_tmp_left_bytes": media_tmp_left, "media_store_originals": media_files, "videos_in_database": rows.strip(),
         "loadavg_before": load_before, "loadavg_after": load_after, "when": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
     path = Path(__file__).resolve().parent / "results" / f"upload_memory{'_' + args.tag if args.tag else ''}.json"
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(out, indent=2))
     print(json.dumps({k: v for k, v in out.items() if k != "worker_rss"}, indent=2))
-    print(f"\n| file | status | worker RSS baseline | peak | growth | upload time | throughput | spooled to /tmp |\n"
-          f"|---|---|---|---|---|---|---|---|\n"
+    print(f"\n| file | status | worker RSS baseline | peak | growth | upload time | throughput | spooled to /tmp "
+          f"| in MEDIA_ROOT/.uploads (max) |\n|---|---|---|---|---|---|---|---|---|\n"
           f"| {size / MIB:.0f} MiB | {result['status']} | {out['baseline_mb']} MB | {out['peak_mb']} MB | "
           f"{out['growth_mb']} MB | {out['upload_s']} s (send {out['send_s']} s + server {out['server_tail_s']} s) | "
-          f"{out['throughput_mib_s']} MiB/s | {sampler.spooled_max / MIB:.0f} MiB |")
+          f"{out['throughput_mib_s']} MiB/s | {sampler.spooled_max / MIB:.0f} MiB | {sampler.media_tmp_max / MIB:.0f} MiB |")
     print(f"target growth < {TARGET_MB} MB: {'met' if out['target_met'] else 'NOT met'}; answer {result['status']}; "
           f"load {load_before} -> {load_after}")
     return 0 if out["target_met"] and result["status"] == 202 else 1
