@@ -84,6 +84,8 @@ class Config:
     # "nginx": media responses carry X-Accel-Redirect and nginx sends the bytes.
     MEDIA_ACCEL = env("MEDIA_ACCEL")
     MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", "/_media/")
+    # Lifetime of the signed media URLs the item page and the API issue (lms.media.signing).
+    MEDIA_URL_TTL_SECONDS = env_int("MEDIA_URL_TTL_SECONDS", 6 * 3600)
     # Video processing (worker): ffmpeg's time bound, and when a video still processing is triggered again.
     VIDEO_FFMPEG_TIMEOUT_SECONDS = env_int("VIDEO_FFMPEG_TIMEOUT_SECONDS", 4 * 3600)
     VIDEO_PROCESSING_LEASE_SECONDS = env_int("VIDEO_PROCESSING_LEASE_SECONDS", 5 * 3600)

@@ -5,11 +5,14 @@
 
 1. app: gunicorn (gthread, --workers 4 --threads 4 by default) at
    /media/videos/<id>/stream.mp4 with a bearer token (each request checks the
-   token, loads the video and its permission, then streams the range from Python);
-2. nginx: a private nginx (2 workers, sendfile on, access log off) serving the same file statically;
-3. accel: that nginx in front of a second gunicorn with LMS_MEDIA_ACCEL=nginx and
+   token, loads the video and its permission, then gunicorn sends the range with sendfile);
+2. app-signed: the same gunicorn at the signed stream_url that GET /api/v1/videos/<id>
+   gives (no token, no session, no SQL: the signature is checked and the file stat'ed);
+3. nginx: a private nginx (2 workers, sendfile on, access log off) serving the same file statically;
+4. accel: that nginx in front of a second gunicorn with LMS_MEDIA_ACCEL=nginx and
    LMS_PROXY_COUNT=1: the app answers X-Accel-Redirect under /_media/ and nginx
-   sends the bytes from the media root (the location of README's nginx section).
+   sends the bytes from the media root (the location of README's nginx section);
+5. accel-signed: as accel, at the signed URL.
 
 Client: wrk, 2 threads, 16 connections, a Lua script asking ``Range: bytes=a-(a+1MiB-1)``
 at a random ``a`` per request. Each case is checked first (206, Content-Range, the right
@@ -157,7 +160,7 @@ def main() -> int:
                 "file_mib": args.mib, "span_kib": args.span_kib,
                 "database": os.environ.get("LMS_DATABASE_URL", "sqlite").split(":")[0], "rounds": args.rounds, "cpus": os.cpu_count()}
     print(settings, flush=True)
-    runs: dict[str, list[dict]] = {"app": [], "nginx": [], "accel": []}
+    runs: dict[str, list[dict]] = {"app": [], "app-signed": [], "nginx": [], "accel": [], "accel-signed": []}
     with app_instance(workers=args.workers, users=[("trainer", EMAIL, PASSWORD)], gunicorn_args=worker_args) as app:
         video_id, key, file_path = app.python(SEED_VIDEO.format(email=EMAIL, size=args.mib * MIB)).splitlines()[-1].split()
         source = Path(file_path)
@@ -166,6 +169,10 @@ def main() -> int:
         size = source.stat().st_size
         token = api_token(app.base, EMAIL, PASSWORD)
         auth = f"Bearer {token}"
+        state = json.load(urllib.request.urlopen(urllib.request.Request(
+            f"{app.base}/api/v1/videos/{video_id}", headers={"Authorization": auth}), timeout=10))
+        signed = state["stream_url"]
+        assert "s=" in signed, signed
         accel_env = {**app.env, "LMS_MEDIA_ACCEL": "nginx", "LMS_PROXY_COUNT": "1"}
         with gunicorn(accel_env, workers=args.workers, gunicorn_args=worker_args) as (accel_base, accel_server):
             locations = f"""
@@ -183,8 +190,10 @@ def main() -> int:
             with running_nginx(locations) as (nginx_base, nginx):
                 media = f"/media/videos/{video_id}/stream.mp4"
                 urls = {"app": (app.base + media, auth, [app.server.pid]),
+                        "app-signed": (app.base + signed, "", [app.server.pid]),
                         "nginx": (f"{nginx_base}/file/{key}", "", [nginx.pid]),
-                        "accel": (nginx_base + media, auth, [nginx.pid, accel_server.pid])}
+                        "accel": (nginx_base + media, auth, [nginx.pid, accel_server.pid]),
+                        "accel-signed": (nginx_base + signed, "", [nginx.pid, accel_server.pid])}
                 answers = {name: check(url, source, {"Authorization": header} if header else {})
                            for name, (url, header, _) in urls.items()}
                 print(answers, flush=True)
@@ -199,9 +208,11 @@ def main() -> int:
                          "p50_ms": round(mean(r["p50_ms"] for r in rows), 1), "p99_ms": round(mean(r["p99_ms"] for r in rows), 1),
                          "cpu_ms_per_request": round(mean(r["server_cpu_ms_per_request"] for r in rows), 2),
                          "non_2xx": sum(r["non_2xx"] for r in rows)}
-    ratios = {"app/nginx": round(summary["app"]["rps"] / summary["nginx"]["rps"], 2),
-              "accel/nginx": round(summary["accel"]["rps"] / summary["nginx"]["rps"], 2)}
-    verdict = {"app >= 0.5x nginx": ratios["app/nginx"] >= 0.5, "accel ~ nginx (>= 0.8x)": ratios["accel/nginx"] >= 0.8}
+    ratios = {f"{name}/nginx": round(summary[name]["rps"] / summary["nginx"]["rps"], 2)
+              for name in summary if name != "nginx"}
+    verdict = {"app >= 0.5x nginx": ratios["app/nginx"] >= 0.5, "app-signed >= 0.5x nginx": ratios["app-signed/nginx"] >= 0.5,
+               "accel ~ nginx (>= 0.8x)": ratios["accel/nginx"] >= 0.8,
+               "accel-signed ~ nginx (>= 0.8x)": ratios["accel-signed/nginx"] >= 0.8}
     name = "range_throughput" + (f"_{args.tag}" if args.tag else "")
     out = Path(__file__).resolve().parent / "results" / f"{name}.json"
     out.parent.mkdir(exist_ok=True)

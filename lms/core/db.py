@@ -5,6 +5,9 @@ commit succeeds, so a rolled-back request never sends anything.
 """
 from __future__ import annotations
 
+import logging
+
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -13,6 +16,7 @@ from lms.extensions import db
 
 OUTBOX_KEY = "lms_outbox_new"
 TASKS_KEY = "lms_outbox_tasks_new"
+logger = logging.getLogger(__name__)
 
 
 def commit() -> None:
@@ -60,10 +64,32 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
+# Requests whose method is safe (RFC 9110 9.2.1) read only: no GET or HEAD route writes.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_DEFERRED = "lms_sqlite_deferred"
+
+
+def read_only_request() -> bool:
+    return has_request_context() and request.method in READ_ONLY_METHODS
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
-    """BEGIN IMMEDIATE: a transaction that read first and writes later could otherwise fail at
-    once with "database is locked" when another process wrote in between (its snapshot is
-    stale, so waiting cannot help). SQLite is the single-machine default; PostgreSQL is for load."""
+    """SQLite: a plain (deferred) BEGIN for requests whose method is safe (GET, HEAD, OPTIONS), so that
+    readers never queue on the write lock (WAL lets them run side by side with one writer);
+    BEGIN IMMEDIATE for everything else (other requests, tasks, commands): a transaction that read
+    first and writes later could otherwise fail at once with "database is locked" when another
+    process wrote in between (its snapshot is stale, so waiting cannot help). SQLite is the
+    single-machine default; PostgreSQL is for load."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        deferred = read_only_request()
+        conn.info[_DEFERRED] = deferred
+        conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _warn_write_in_read_only_request(conn, cursor, statement, parameters, context, executemany) -> None:
+    """A GET that writes would work, but could fail with "database is locked" under concurrent writes."""
+    if conn.info.get(_DEFERRED) and statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+        logger.warning("write in a %s request on SQLite (deferred transaction): %s", request.method if
+                       has_request_context() else "read-only", statement.split(None, 3)[:3])

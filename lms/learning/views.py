@@ -67,7 +67,8 @@ def show_item(course_id: int, item_id: int):
     video = item.video if item.kind == "video" else None
     return render_template(
         "learning/item.html", course=course, item=item, outline=outline, previous=previous, following=following,
-        preview=is_preview(current_user, course), video=video, media=media_urls(video) if video else None,
+        preview=is_preview(current_user, course), video=video,
+        media=media_urls(video, current_user) if video else None,
         caption_label=caption_label, body=render_markdown(item.body_markdown),
         transcript=render_markdown(video.transcript, shift_headings=1) if video else None,
         progress=queries.item_progress(current_user, item.id),

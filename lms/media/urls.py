@@ -3,14 +3,27 @@ from __future__ import annotations
 
 from flask import url_for
 
+from lms.auth.models import User
 from lms.authoring.models import READY, Video
+from lms.media import signing
 
 
-def media_urls(video: Video) -> dict:
-    """stream_url, poster_url (None until made) and the captions with their URLs."""
+def media_urls(video: Video, viewer: User | None = None) -> dict:
+    """stream_url, poster_url (None until made) and the captions with their URLs.
+
+    With ``viewer``, each URL carries a short-lived signature for that viewer (lms.media.signing):
+    the caller must have checked that the viewer may see the video (can_view_video). Without it,
+    plain URLs that the media routes check against the session or bearer token at each request."""
+
+    def url(endpoint: str, kind: str, key: str, **values) -> str:
+        if viewer is not None and viewer.is_authenticated:
+            values.update(signing.sign(video.id, kind, key, viewer.id))
+        return url_for(endpoint, video_id=video.id, **values)
+
     return {
-        "stream_url": url_for("media.stream_video", video_id=video.id) if video.status == READY and video.stream_key else None,
-        "poster_url": url_for("media.send_poster", video_id=video.id) if video.poster_key else None,
-        "captions": [{"lang": c.lang, "url": url_for("media.send_caption", video_id=video.id, lang=c.lang)}
+        "stream_url": url("media.stream_video", "stream", video.stream_key)
+        if video.status == READY and video.stream_key else None,
+        "poster_url": url("media.send_poster", "poster", video.poster_key) if video.poster_key else None,
+        "captions": [{"lang": c.lang, "url": url("media.send_caption", f"captions:{c.lang}", c.storage_key, lang=c.lang)}
                      for c in video.captions],
     }

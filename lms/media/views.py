@@ -1,9 +1,15 @@
 """Videos, posters and captions. Access as for the video (lms.authoring.permissions.can_view_video):
-trainers and coordinators, and learners once a published course uses it. The browser's session
-cookie works, and so does an API bearer token."""
+trainers and coordinators, and learners once a published course uses it.
+
+Two ways in:
+- a signed URL (lms.media.signing), issued by the item page and GET /api/v1/videos/{id} after the
+  permission check: served from the storage key it carries, with no session, user or SQL at all;
+  a wrong or expired signature is 403, and a file no longer stored (replaced) 404;
+- a plain URL: the browser's session cookie or an API bearer token, checked at each request."""
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
+from flask.globals import request_ctx
 from flask_login import current_user
 
 from lms.auth.services import user_for_api_token
@@ -12,7 +18,7 @@ from lms.authoring.permissions import require_view_video
 from lms.authoring.videos import get_video
 from lms.core.errors import NotFound, Unauthorized
 from lms.core.ranges import send_media
-from lms.media import bp
+from lms.media import bp, signing
 
 
 def viewer():
@@ -34,8 +40,35 @@ def viewable_video(video_id: int) -> Video:
     return video
 
 
+def forget_session() -> None:
+    """The answer depends on the URL alone: a null session, so that the session cookie is neither
+    set again nor varied on (Flask-Login's after_request hook reads the session on every request,
+    which would add ``Vary: Cookie``). Flask keeps the opened session in ``_session`` since 3.1."""
+    ctx = request_ctx._get_current_object()
+    null = current_app.session_interface.make_null_session(current_app)
+    if hasattr(ctx, "_session"):
+        ctx._session = null
+    else:  # Flask < 3.1
+        ctx.session = null
+
+
+def send_signed(video_id: int, kind: str, mimetype: str):
+    """The response for a signed URL, or None when the request carries no signature."""
+    signed = signing.verified(video_id, kind)
+    if signed is None:
+        return None
+    try:
+        response = send_media(signed.key, mimetype)
+    except (FileNotFoundError, ValueError):  # a key replaced since the URL was issued
+        raise NotFound() from None
+    forget_session()  # an error page still has its session (its layout reads it)
+    return response
+
+
 @bp.get("/videos/<int:video_id>/stream.mp4")
 def stream_video(video_id: int):
+    if (response := send_signed(video_id, "stream", "video/mp4")) is not None:
+        return response
     video = viewable_video(video_id)
     if video.status != READY or not video.stream_key:
         raise NotFound()
@@ -44,6 +77,8 @@ def stream_video(video_id: int):
 
 @bp.get("/videos/<int:video_id>/poster.jpg")
 def send_poster(video_id: int):
+    if (response := send_signed(video_id, "poster", "image/jpeg")) is not None:
+        return response
     video = viewable_video(video_id)
     if not video.poster_key:
         raise NotFound()
@@ -52,8 +87,9 @@ def send_poster(video_id: int):
 
 @bp.get("/videos/<int:video_id>/captions/<lang>.vtt")
 def send_caption(video_id: int, lang: str):
+    if (response := send_signed(video_id, f"captions:{lang}", "text/vtt")) is not None:
+        return response
     caption = viewable_video(video_id).caption(lang)
     if caption is None:
         raise NotFound()
     return send_media(caption.storage_key, "text/vtt")
-

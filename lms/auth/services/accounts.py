@@ -8,6 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from lms.auth.models import (
     AUDIENCES,
@@ -148,7 +149,9 @@ def issue_api_token(user: User) -> tuple[str, datetime]:
 
 
 def user_for_api_token(raw: str) -> User | None:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    """The active user of an unexpired token; the token and its user in one query."""
+    token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user, innerjoin=True))
+                              .where(ApiToken.token_hash == hash_token(raw)))
     if token is None or as_utc(token.expires_at) <= utcnow():
         return None
     return token.user if token.user.is_active else None

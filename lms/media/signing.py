@@ -1,0 +1,77 @@
+"""Signed media URLs: the permission is checked when the URL is issued, not at each byte range.
+
+``media_urls(video, viewer)`` (lms.media.urls) has already checked that ``viewer`` may see the
+video. It adds ``?k=<storage key>&e=<expiry>&u=<viewer id>&s=<signature>`` to each URL, where the
+signature is an HMAC-SHA256 (key derived from ``SECRET_KEY``) over the video id, the kind of file
+(``stream``, ``poster``, ``captions:<lang>``), the storage key, the expiry and the viewer's id.
+A request carrying a valid signature is served from the storage key alone: no session, no
+user, no SQL. A request carrying ``s`` with a wrong, altered or expired signature is 403 (it
+never falls back to the cookie). Without ``s`` the routes check the session or bearer token.
+
+The expiry is rounded up to the next step (at most an hour), so the URLs of a page stay the
+same for a while and browsers can reuse what they cached; a URL is valid for between
+``MEDIA_URL_TTL_SECONDS`` and that plus one step. A URL already issued stays valid until it
+expires even if the course is unpublished meanwhile (as a downloaded file would); a new
+storage key (another upload, new captions) changes the URL.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flask import current_app, request
+
+from lms.core.errors import Forbidden
+
+PARAMS = ("k", "e", "u", "s")
+
+
+@dataclass(frozen=True)
+class SignedMedia:
+    key: str
+    viewer_id: int
+
+
+@lru_cache(maxsize=4)
+def _mac_key(secret: str | bytes) -> bytes:
+    secret = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(secret, b"lms.media.signed-url.v1", hashlib.sha256).digest()
+
+
+def _signature(video_id: int, kind: str, key: str, expires: int, viewer_id: int) -> str:
+    message = f"{video_id}\n{kind}\n{key}\n{expires}\n{viewer_id}".encode()
+    digest = hmac.new(_mac_key(current_app.config["SECRET_KEY"]), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def expiry(now: float | None = None) -> int:
+    ttl = int(current_app.config["MEDIA_URL_TTL_SECONDS"])
+    step = max(1, min(3600, ttl // 6))
+    deadline = int(now if now is not None else time.time()) + ttl
+    return -(-deadline // step) * step
+
+
+def sign(video_id: int, kind: str, key: str, viewer_id: int, *, now: float | None = None) -> dict[str, str]:
+    """The query parameters of a signed URL (for url_for)."""
+    expires = expiry(now)
+    return {"k": key, "e": str(expires), "u": str(viewer_id),
+            "s": _signature(video_id, kind, key, expires, viewer_id)}
+
+
+def verified(video_id: int, kind: str) -> SignedMedia | None:
+    """None when the request carries no signature; the signed file when it is valid; else Forbidden."""
+    args = request.args
+    signature = args.get("s")
+    if signature is None:
+        return None
+    key, expires, viewer = args.get("k", ""), args.get("e", ""), args.get("u", "")
+    if not (expires.isdigit() and viewer.isdigit() and key) or len(expires) > 12 or len(viewer) > 12:
+        raise Forbidden()
+    expected = _signature(video_id, kind, key, int(expires), int(viewer))
+    if not hmac.compare_digest(expected.encode(), signature.encode()) or int(expires) < time.time():
+        raise Forbidden()
+    return SignedMedia(key=key, viewer_id=int(viewer))
