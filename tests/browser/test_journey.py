@@ -4,9 +4,7 @@ and the course page pass axe, also at 320 px."""
 from __future__ import annotations
 
 import re
-import shutil
 import time
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,17 +12,14 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from lms.authoring import services as authoring
-from lms.authoring.importer import import_course
-from lms.core.db import commit
 from lms.extensions import db
 from lms.learning.models import ItemProgress
-from tests import factories
 from tests.browser.a11y import check_a11y
+from tests.browser.sample_course import import_sample_course
 from tests.browser.test_public_pages import assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
-SAMPLE = Path(__file__).resolve().parents[2] / "courses" / "sensibilisation-sante-mentale"
 SLUG, TITLE = "suivi-de-progression-essai", "Suivi de progression : parcours d'essai"
 
 
@@ -33,20 +28,10 @@ def journey_course(live_server, tmp_path_factory):
     """The sample course under its own slug and title (tests/browser/test_player.py imports the original
     into the same live database), published; its films rendered small to keep the import quick."""
     app = live_server.app
-    app.config.update(SAMPLE_VIDEO_SIZE="320x180", SAMPLE_VIDEO_FPS=5)
-    folder = tmp_path_factory.mktemp("journey") / SLUG
-    shutil.copytree(SAMPLE, folder)
-    spec = folder / "course.yaml"
-    text = spec.read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^slug: .*$", f"slug: {SLUG}", text, count=1)
-    text = re.sub(r"(?m)^title: .*$", f"title: \"{TITLE}\"", text, count=1)
-    spec.write_text(text, encoding="utf-8")
+    course_id = import_sample_course(app, tmp_path_factory.mktemp("journey"), slug=SLUG, title=TITLE,
+                                     coordinator_email="coordination.suivi@navigateur.example.org")
     with app.app_context():
-        coordinator = factories.coordinator(email="coordination.suivi@navigateur.example.org")
-        course = import_course(folder).course
-        commit()
-        authoring.publish_course(coordinator, course)
-        commit()
+        course = authoring.get_course(course_id)
         module = next(m for m in course.modules if m.key == "sante-mentale")
         video = next(item for item in module.items if item.kind == "video")
         return SimpleNamespace(id=course.id, title=course.title, video_id=video.id, video=video.title,
