@@ -14,10 +14,11 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User
 from lms.auth.services import progress_providers
-from lms.authoring.models import PUBLISHED, READY, TEXT, VIDEO, Item
+from lms.authoring.models import PUBLISHED, READY, TEXT, VIDEO, Item, Module
 from lms.core import privacy
 from lms.core.clock import as_utc, isoformat, utcnow
 from lms.core.errors import Conflict, Invalid, NotFound
@@ -31,7 +32,9 @@ MAX_SEGMENTS = 200           # per beacon: a ~10 s beacon has one or a few
 
 
 def get_item(item_id: int) -> Item:
-    item = db.session.get(Item, item_id)
+    """The item with its module, course and video in one query (a beacon needs all four)."""
+    item = db.session.get(Item, item_id, options=[
+        joinedload(Item.module).joinedload(Module.course), joinedload(Item.video)])
     if item is None:
         raise NotFound(_("Cet élément n'existe pas."), code="item_not_found")
     return item

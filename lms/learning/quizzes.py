@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms.auth.models import User
-from lms.authoring.models import PRE_TEST, PUBLISHED, Quiz
+from lms.authoring.models import PRE_TEST, PUBLISHED, Item, Module, Question, Quiz
 from lms.core.clock import as_utc, utcnow
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
@@ -29,7 +30,10 @@ MAX_QUIZ_TIME = timedelta(hours=2)  # time counted for one attempt, at most (a t
 
 
 def get_quiz(quiz_id: int) -> Quiz:
-    quiz = db.session.get(Quiz, quiz_id)
+    """The quiz with its questions and choices, and its item's module and course, in three queries."""
+    quiz = db.session.get(Quiz, quiz_id, options=[
+        selectinload(Quiz.questions).selectinload(Question.choices),
+        joinedload(Quiz.item).joinedload(Item.module).joinedload(Module.course)])
     if quiz is None:
         raise NotFound(_("Ce questionnaire n'existe pas."), code="quiz_not_found")
     return quiz

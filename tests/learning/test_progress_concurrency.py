@@ -6,6 +6,7 @@ import pytest
 
 from lms.auth.models import User
 from lms.authoring.models import TEXT, Course, Item
+from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
 from lms.learning.models import ItemProgress
@@ -22,7 +23,8 @@ def test_twenty_concurrent_beacons_of_adjacent_segments_end_at_full_coverage(app
     with app.app_context():
         tag = uuid.uuid4().hex[:8]
         learner = factories.learner(email=f"race-{tag}@example.org")
-        video = ready_video(factories.trainer(email=f"race-trainer-{tag}@example.org"))
+        trainer = factories.trainer(email=f"race-trainer-{tag}@example.org")
+        video = ready_video(trainer)
         video.duration_s = BEACONS * 10.0
         commit()
         course = course_using(video, published=True, slug=f"course-race-{tag}")
@@ -32,7 +34,7 @@ def test_twenty_concurrent_beacons_of_adjacent_segments_end_at_full_coverage(app
                             body_markdown="À lire."))
         commit()
         item_id, course_id = course.modules[0].items[0].id, course.id
-        learner_id = learner.id
+        learner_id, trainer_id = learner.id, trainer.id
         db.session.remove()
 
     barrier = threading.Barrier(BEACONS)
@@ -62,5 +64,12 @@ def test_twenty_concurrent_beacons_of_adjacent_segments_end_at_full_coverage(app
         assert len(rows) == 1
         assert rows[0].watched == [[0, BEACONS * 10_000]]
         assert rows[0].watched_ms == BEACONS * 10_000 and rows[0].completed and rows[0].beacons == BEACONS
+        # Leave the shared test database and media store as they were: other tests count rows and files.
+        video = db.session.get(Item, item_id).video
+        for key in (video.stream_key, video.poster_key, *(c.storage_key for c in video.captions)):
+            storage.delete(key)
         db.session.delete(db.session.get(Course, course_id))  # its progress rows go with it
+        db.session.delete(video)
+        for user_id in (learner_id, trainer_id):
+            db.session.delete(db.session.get(User, user_id))
         commit()

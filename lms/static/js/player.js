@@ -260,11 +260,24 @@
       if (done && answer.completed) { done.hidden = false; }
     }
 
-    function send() {
+    // One beacon in flight at a time: the server measures each beacon's allowance from the previous
+    // one, so a later beacon overtaking an earlier one (an empty "ended" beacon passing the "pause"
+    // beacon that carries the last stretch) would shrink the allowance of the one with the data.
+    // Leaving the page sends at once (force): there is no later chance.
+    var inFlight = false, again = false;
+
+    function settle() {
+      inFlight = false;
+      if (again) { again = false; send(); }
+    }
+
+    function send(force) {
       if (current && current[1] > current[0]) {  // send what was played so far; playback goes on from there
         pending.push([current[0], current[1]]);
         current = [current[1], current[1]];
       }
+      if (inFlight && force !== true) { again = true; return; }
+      inFlight = true;
       var segments = merge(pending);
       pending = [];
       var body = JSON.stringify({position_s: video.currentTime || 0, watched: segments});
@@ -278,6 +291,7 @@
         });
       } catch (error) {
         pending = segments.concat(pending);
+        inFlight = false;
         return;
       }
       request.then(function (response) {
@@ -286,11 +300,11 @@
         // error, network): keep the segments for the next beacon.
         if (response.status !== 422) { pending = segments.concat(pending); }
         return null;
-      }).catch(function () { pending = segments.concat(pending); });
+      }).catch(function () { pending = segments.concat(pending); }).then(settle, settle);
     }
 
     function startTimer() {
-      if (timer === null) { timer = window.setInterval(send, BEACON_MS); }
+      if (timer === null) { timer = window.setInterval(function () { send(); }, BEACON_MS); }
     }
 
     function stopTimer() {
@@ -308,11 +322,11 @@
       startSegment();
       if (resuming) { resuming = false; } else { send(); }
     });
-    window.addEventListener("pagehide", function () { closeSegment(video.currentTime); send(); });
+    window.addEventListener("pagehide", function () { closeSegment(video.currentTime); send(true); });
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") {
         if (current) { pending.push([current[0], current[1]]); current = video.paused ? null : [current[1], current[1]]; }
-        send();
+        send(true);
       }
     });
   }
