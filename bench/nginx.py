@@ -34,6 +34,7 @@ http {{
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
+{http_extra}
     server {{
         listen 127.0.0.1:{port};
 {locations}
@@ -43,15 +44,17 @@ http {{
 
 
 @contextmanager
-def running_nginx(locations: str, workers: int = 2) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Yield the base URL and master process of a private nginx whose server block holds ``locations``."""
+def running_nginx(locations: str, workers: int = 2, http_extra: str = "") -> Iterator[tuple[str, subprocess.Popen]]:
+    """Yield the base URL and master process of a private nginx whose server block holds ``locations``
+    (``http_extra``: more of the http block, e.g. an ``upstream`` with keepalive connections)."""
     if shutil.which("nginx") is None:
         raise RuntimeError("nginx is needed: apt-get install nginx-light")
     tmp = Path(tempfile.mkdtemp(prefix="lms-bench-nginx-"))
     port = free_port()
     # As root, nginx workers would switch to "nobody", who cannot read our temporary folders.
     user = "user root;" if getpass.getuser() == "root" else ""
-    (tmp / "nginx.conf").write_text(CONFIG.format(workers=workers, user=user, tmp=tmp, port=port, locations=locations))
+    (tmp / "nginx.conf").write_text(CONFIG.format(workers=workers, user=user, tmp=tmp, port=port, locations=locations,
+                                                    http_extra=http_extra))
     (tmp / "logs").mkdir()  # nginx -p wants it even when every log has its own path
     process = None
     try:

@@ -179,7 +179,7 @@ def main() -> int:
         location /file/ {{ alias {app.media_root}/; }}
         location /_media/ {{ internal; alias {app.media_root}/; }}
         location / {{
-            proxy_pass {accel_base};
+            proxy_pass http://lms_app;
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
@@ -187,7 +187,9 @@ def main() -> int:
             proxy_set_header Connection "";
             proxy_read_timeout 300s;
         }}"""
-            with running_nginx(locations) as (nginx_base, nginx):
+            # As in README's nginx section: kept-alive connections to gunicorn, not one per request.
+            upstream = f"upstream lms_app {{ server {accel_base.removeprefix('http://')}; keepalive 32; }}"
+            with running_nginx(locations, http_extra=upstream) as (nginx_base, nginx):
                 media = f"/media/videos/{video_id}/stream.mp4"
                 urls = {"app": (app.base + media, auth, [app.server.pid]),
                         "app-signed": (app.base + signed, "", [app.server.pid]),
