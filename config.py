@@ -86,6 +86,9 @@ class Config:
     MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", "/_media/")
     # Lifetime of the signed media URLs the item page and the API issue (lms.media.signing).
     MEDIA_URL_TTL_SECONDS = env_int("MEDIA_URL_TTL_SECONDS", 6 * 3600)
+    # With MEDIA_ACCEL="nginx": media URLs are nginx secure links with this secret (the same in nginx's
+    # secure_link_md5, README), checked by nginx alone; unset: the signed URLs go through the app.
+    MEDIA_SECURE_LINK_SECRET = env("MEDIA_SECURE_LINK_SECRET")
     # Video processing (worker): ffmpeg's time bound, and when a video still processing is triggered again.
     VIDEO_FFMPEG_TIMEOUT_SECONDS = env_int("VIDEO_FFMPEG_TIMEOUT_SECONDS", 4 * 3600)
     VIDEO_PROCESSING_LEASE_SECONDS = env_int("VIDEO_PROCESSING_LEASE_SECONDS", 5 * 3600)

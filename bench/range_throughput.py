@@ -12,7 +12,10 @@
 4. accel: that nginx in front of a second gunicorn with LMS_MEDIA_ACCEL=nginx and
    LMS_PROXY_COUNT=1: the app answers X-Accel-Redirect under /_media/ and nginx
    sends the bytes from the media root (the location of README's nginx section);
-5. accel-signed: as accel, at the signed URL.
+5. accel-signed: as accel, at the signed URL;
+6. accel-securelink: the accel gunicorn also has LMS_MEDIA_SECURE_LINK_SECRET, so GET
+   /api/v1/videos/<id> (through nginx) gives an nginx secure link (/_media_signed/...), which
+   nginx checks and serves alone with README's secure_link location: gunicorn never sees a range.
 
 Client: wrk, 2 threads, 16 connections, a Lua script asking ``Range: bytes=a-(a+1MiB-1)``
 at a random ``a`` per request. Each case is checked first (206, Content-Range, the right
@@ -37,10 +40,12 @@ from statistics import mean
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.nginx import running_nginx  # noqa: E402
 from bench.serve import api_token, app_instance, cpu_seconds, exit_on_sigterm, gunicorn  # noqa: E402
+from tests.media.nginx_runner import secure_link_location  # noqa: E402  (README's block)
 
 MIB = 1024 * 1024
 EMAIL, PASSWORD = "trainer@bench.example.org", "bench-password"
 CONNECTIONS = 16
+SECURE_LINK_SECRET = "bench-secure-link-secret-0123456789"
 
 SEED_VIDEO = """
 from lms.auth.models import User
@@ -160,7 +165,7 @@ def main() -> int:
                 "file_mib": args.mib, "span_kib": args.span_kib,
                 "database": os.environ.get("LMS_DATABASE_URL", "sqlite").split(":")[0], "rounds": args.rounds, "cpus": os.cpu_count()}
     print(settings, flush=True)
-    runs: dict[str, list[dict]] = {"app": [], "app-signed": [], "nginx": [], "accel": [], "accel-signed": []}
+    runs: dict[str, list[dict]] = {"app": [], "app-signed": [], "nginx": [], "accel": [], "accel-signed": [], "accel-securelink": []}
     with app_instance(workers=args.workers, users=[("trainer", EMAIL, PASSWORD)], gunicorn_args=worker_args) as app:
         video_id, key, file_path = app.python(SEED_VIDEO.format(email=EMAIL, size=args.mib * MIB)).splitlines()[-1].split()
         source = Path(file_path)
@@ -173,11 +178,13 @@ def main() -> int:
             f"{app.base}/api/v1/videos/{video_id}", headers={"Authorization": auth}), timeout=10))
         signed = state["stream_url"]
         assert "s=" in signed, signed
-        accel_env = {**app.env, "LMS_MEDIA_ACCEL": "nginx", "LMS_PROXY_COUNT": "1"}
+        accel_env = {**app.env, "LMS_MEDIA_ACCEL": "nginx", "LMS_PROXY_COUNT": "1",
+                     "LMS_MEDIA_SECURE_LINK_SECRET": SECURE_LINK_SECRET}  # accel(-signed) use /media/ URLs: unchanged
         with gunicorn(accel_env, workers=args.workers, gunicorn_args=worker_args) as (accel_base, accel_server):
             locations = f"""
         location /file/ {{ alias {app.media_root}/; }}
         location /_media/ {{ internal; alias {app.media_root}/; }}
+{secure_link_location(app.media_root, SECURE_LINK_SECRET)}
         location / {{
             proxy_pass http://lms_app;
             proxy_set_header Host $host;
@@ -191,11 +198,15 @@ def main() -> int:
             upstream = f"upstream lms_app {{ server {accel_base.removeprefix('http://')}; keepalive 32; }}"
             with running_nginx(locations, http_extra=upstream) as (nginx_base, nginx):
                 media = f"/media/videos/{video_id}/stream.mp4"
+                link = json.load(urllib.request.urlopen(urllib.request.Request(
+                    f"{nginx_base}/api/v1/videos/{video_id}", headers={"Authorization": auth}), timeout=10))["stream_url"]
+                assert link.startswith("/_media_signed/"), link
                 urls = {"app": (app.base + media, auth, [app.server.pid]),
                         "app-signed": (app.base + signed, "", [app.server.pid]),
                         "nginx": (f"{nginx_base}/file/{key}", "", [nginx.pid]),
                         "accel": (nginx_base + media, auth, [nginx.pid, accel_server.pid]),
-                        "accel-signed": (nginx_base + signed, "", [nginx.pid, accel_server.pid])}
+                        "accel-signed": (nginx_base + signed, "", [nginx.pid, accel_server.pid]),
+                        "accel-securelink": (nginx_base + link, "", [nginx.pid, accel_server.pid])}
                 answers = {name: check(url, source, {"Authorization": header} if header else {})
                            for name, (url, header, _) in urls.items()}
                 print(answers, flush=True)
@@ -214,7 +225,8 @@ def main() -> int:
               for name in summary if name != "nginx"}
     verdict = {"app >= 0.5x nginx": ratios["app/nginx"] >= 0.5, "app-signed >= 0.5x nginx": ratios["app-signed/nginx"] >= 0.5,
                "accel ~ nginx (>= 0.8x)": ratios["accel/nginx"] >= 0.8,
-               "accel-signed ~ nginx (>= 0.8x)": ratios["accel-signed/nginx"] >= 0.8}
+               "accel-signed ~ nginx (>= 0.8x)": ratios["accel-signed/nginx"] >= 0.8,
+               "accel-securelink ~ nginx (>= 0.8x)": ratios["accel-securelink/nginx"] >= 0.8}
     name = "range_throughput" + (f"_{args.tag}" if args.tag else "")
     out = Path(__file__).resolve().parent / "results" / f"{name}.json"
     out.parent.mkdir(exist_ok=True)

@@ -13,21 +13,36 @@ same for a while and browsers can reuse what they cached; a URL is valid for bet
 ``MEDIA_URL_TTL_SECONDS`` and that plus one step. A URL already issued stays valid until it
 expires even if the course is unpublished meanwhile (as a downloaded file would); a new
 storage key (another upload, new captions) changes the URL.
+
+nginx-checked links (``LMS_MEDIA_ACCEL=nginx`` and ``LMS_MEDIA_SECURE_LINK_SECRET`` set): the URL
+is ``/_media_signed/<viewer id>/<storage key>?md5=<m>&expires=<e>``, where ``m`` is the base64url
+MD5 (unpadded) of ``"<e><path> <secret>"``, the formula of nginx's secure_link module
+(``secure_link_md5 "$secure_link_expires$uri <secret>"``). nginx checks it and sends the file
+itself; the app never sees those requests. The viewer id is a path segment that nginx ignores
+but that the MD5 covers, so each viewer has their own URLs (as with the HMAC ones) and an access
+log line names whose link it was. Same expiry (and rounding) as the HMAC URLs.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from flask import current_app, request
 
 from lms.core.errors import Forbidden
 
 PARAMS = ("k", "e", "u", "s")
+SECURE_LINK_PREFIX = "/_media_signed/"
+# The keys README's location serves (its regex), and the secret, written as is inside a quoted
+# nginx string: no quotes, "$", backslashes or spaces (e.g. `openssl rand -hex 32`).
+_SECURE_LINK_KEY = re.compile(r"^[a-z]+/[0-9a-f]{2}/[0-9a-f]{32}\.(mp4|jpg|vtt)$")
+_SECURE_LINK_SECRET = re.compile(r"^[A-Za-z0-9_.+=/-]{16,}$")
 
 
 @dataclass(frozen=True)
@@ -75,3 +90,29 @@ def verified(video_id: int, kind: str) -> SignedMedia | None:
     if not hmac.compare_digest(expected.encode(), signature.encode()) or int(expires) < time.time():
         raise Forbidden()
     return SignedMedia(key=key, viewer_id=int(viewer))
+
+
+def secure_links() -> bool:
+    """Whether media URLs are nginx-checked secure links (LMS_MEDIA_ACCEL=nginx and a secret)."""
+    config = current_app.config
+    return config.get("MEDIA_ACCEL") == "nginx" and bool(config.get("MEDIA_SECURE_LINK_SECRET"))
+
+
+def secure_link_md5(expires: int | str, uri: str, secret: str) -> str:
+    """nginx's ``secure_link_md5 "$secure_link_expires$uri <secret>"``, base64url without padding."""
+    digest = hashlib.md5(f"{expires}{uri} {secret}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def secure_link(key: str, viewer_id: int, *, now: float | None = None) -> str | None:
+    """The nginx-checked URL of the file behind ``key`` for ``viewer_id`` (see the module's docstring);
+    None for a key whose suffix README's location does not serve (mp4, jpg, vtt), left to the app."""
+    secret = current_app.config["MEDIA_SECURE_LINK_SECRET"]
+    if not _SECURE_LINK_SECRET.match(secret):
+        raise RuntimeError("LMS_MEDIA_SECURE_LINK_SECRET: at least 16 characters among A-Z a-z 0-9 _ . + = / - "
+                           "(it is written inside a quoted nginx string)")
+    if not _SECURE_LINK_KEY.match(key):
+        return None
+    expires = expiry(now)
+    uri = f"{SECURE_LINK_PREFIX}{int(viewer_id)}/{key}"
+    return f"{uri}?{urlencode({'md5': secure_link_md5(expires, uri, secret), 'expires': expires})}"

@@ -13,10 +13,16 @@ def media_urls(video: Video, viewer: User | None = None) -> dict:
 
     With ``viewer``, each URL carries a short-lived signature for that viewer (lms.media.signing):
     the caller must have checked that the viewer may see the video (can_view_video). Without it,
-    plain URLs that the media routes check against the session or bearer token at each request."""
+    plain URLs that the media routes check against the session or bearer token at each request.
+    With LMS_MEDIA_ACCEL=nginx and LMS_MEDIA_SECURE_LINK_SECRET, the viewer's URLs are nginx
+    secure links instead (signing.secure_link): nginx checks them and the app never sees the ranges."""
+    signed = viewer is not None and viewer.is_authenticated
+    nginx_checked = signed and signing.secure_links()
 
     def url(endpoint: str, kind: str, key: str, **values) -> str:
-        if viewer is not None and viewer.is_authenticated:
+        if nginx_checked and (link := signing.secure_link(key, viewer.id)) is not None:
+            return link
+        if signed:
             values.update(signing.sign(video.id, kind, key, viewer.id))
         return url_for(endpoint, video_id=video.id, **values)
 
