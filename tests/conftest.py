@@ -18,10 +18,12 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from flask import g, has_app_context
+from flask.globals import app_ctx
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import select
+from sqlalchemy.orm import scoped_session
 
 from config import TestConfig
 from lms import create_app
@@ -91,9 +93,18 @@ def _transaction(request, app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session(
+        test_thread = threading.get_ident()
+        bound = db._make_session_factory(
             {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": ConnectionBoundSession}
         )
+
+        def factory():
+            # Only the test's own thread joins its transaction. Another thread (the browser tests'
+            # live server answering a late request, e.g. a page's last beacon when its context
+            # closed) gets an ordinary session of its own app, never this test's connection.
+            return bound() if threading.get_ident() == test_thread else original.session_factory()
+
+        db.session = scoped_session(factory, scopefunc=lambda: id(app_ctx._get_current_object()))  # as Flask-SQLAlchemy
         limiter.reset()
         try:
             yield
