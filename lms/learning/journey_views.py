@@ -19,7 +19,7 @@ from lms.learning.signals import certificates_for
 
 def viewable_item(course_id: int, item_id: int) -> tuple[Course, Item]:
     """The item of a course the caller may see (a draft only for its editors; another course's item: 404)."""
-    course = authoring.get_course(course_id)
+    course = authoring.get_course(course_id, outline=False)
     require_view_course_page(current_user, course)
     item = queries.item_in_course(course, item_id)
     if item is None:

@@ -29,7 +29,7 @@ def quiz_helpers():
 
 
 def _quiz(course_id: int, item_id: int, *, answering: bool = True) -> tuple[Course, Item, Quiz]:
-    course = authoring.get_course(course_id)
+    course = authoring.get_course(course_id, outline=False)
     require_view_course_page(current_user, course)
     item = queries.item_in_course(course, item_id)
     if item is None or item.quiz is None:

@@ -17,7 +17,7 @@ from lms.media.urls import media_urls
 
 
 def _viewable_course(course_id: int) -> Course:
-    course = authoring.get_course(course_id)
+    course = authoring.get_course(course_id, outline=False)
     require_view_course_page(current_user, course)
     return course
 

@@ -98,12 +98,13 @@ def _get(model, row_id: int):
     return row
 
 
-def get_course(course_id: int) -> Course:
-    """The course with its outline loaded in a few queries (modules, items, quizzes, videos and captions),
-    not one query per row as the pages and the API walk it."""
-    course = db.session.get(Course, course_id, options=[
-        selectinload(Course.modules).selectinload(Module.items).options(
-            selectinload(Item.quiz), selectinload(Item.video).selectinload(Video.captions))])
+def get_course(course_id: int, *, outline: bool = True) -> Course:
+    """The course; with ``outline`` its modules, items, quizzes, videos and captions are loaded in a few
+    queries, not one query per row as the authoring pages and the API walk them. Pages that read their
+    own outline (the learner's) pass ``outline=False``."""
+    options = [selectinload(Course.modules).selectinload(Module.items).options(
+        selectinload(Item.quiz), selectinload(Item.video).selectinload(Video.captions))] if outline else []
+    course = db.session.get(Course, course_id, options=options)
     if course is None:
         raise NotFound()
     return course
