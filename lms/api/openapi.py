@@ -335,7 +335,7 @@ PATHS = {
             "next": {"type": ["string", "null"]},
             "items": {"type": "array", "items": {"type": "object",
                 "required": ["code", "course_id", "issued_at", "pdf_url", "verify_url"], "properties": {
-                    "code": {"type": "string", "description": "unique number, grouped: XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"},
+                    "code": {"type": "string", "description": "unique number, six groups of four characters, e.g. 7KQ2-M3TA-PX4C-Q6LN-2WRD-HV5E"},
                     "course_id": {"type": ["integer", "null"]}, "course_title": {"type": "string"},
                     "issued_at": {"type": "string", "format": "date-time"}, "revoked": {"type": "boolean"},
                     "pdf_url": {"type": "string"}, "verify_url": {"type": "string"}}}}}}),

@@ -19,7 +19,7 @@ from lms.extensions import db
 
 CODE_BYTES = 15          # 120 random bits
 CODE_LENGTH = 24         # base32 characters, no padding
-GROUP = 4                # shown as XXXX-XXXX-XXXX-XXXX-XXXX-XXXX
+GROUP = 4                # shown as six groups of four, e.g. 7KQ2-M3TA-PX4C-Q6LN-2WRD-HV5E
 _CANONICAL = re.compile(r"^[A-Z2-7]{24}$")
 # Base32 has no 0, 1, 8 or 9: a person typing the code from paper likely meant O, I or B.
 _LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})

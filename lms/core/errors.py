@@ -118,11 +118,13 @@ def wants_json() -> bool:
     )
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None, extra: dict | None = None):
+def error_response(status: int, code: str, message: str, fields: dict | None = None, extra: dict | None = None,
+                   *, as_json: bool | None = None):
+    """The error page or JSON error (``as_json``: forced either way; None: as the request asks)."""
     from lms.core.db import rollback
 
     rollback()
-    if wants_json():
+    if wants_json() if as_json is None else as_json:
         body = {"error": {**(extra or {}), "code": code, "message": message, "fields": fields or {}}}
         return make_response(jsonify(body), status)
     html = render_template("errors/error.html", status=status, message=message, fields=fields or {})

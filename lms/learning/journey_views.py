@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from lms.authoring import services as authoring
 from lms.authoring.models import TEXT, VIDEO, Course, Item
 from lms.core.clock import isoformat
-from lms.core.db import commit, rollback
-from lms.core.errors import BadRequest, Conflict, DomainError, NotFound, UnsupportedMediaType
+from lms.core.db import commit
+from lms.core.errors import BadRequest, Conflict, DomainError, NotFound, UnsupportedMediaType, error_response
 from lms.learning import bp, completion, progress, queries
 from lms.learning.permissions import can_view_course_page, require_view_course_page
 from lms.learning.signals import certificates_for
@@ -60,9 +60,7 @@ def beacon_body() -> dict:
 
 def json_error(exc: DomainError):
     """This route always answers JSON (its caller is a script), whatever the Accept header says."""
-    rollback()
-    body = {"error": {**exc.extra, "code": exc.code, "message": exc.message, "fields": exc.fields}}
-    return jsonify(body), exc.status
+    return error_response(exc.status, exc.code, exc.message, exc.fields, exc.extra, as_json=True)
 
 
 @bp.post("/formations/<int:course_id>/elements/<int:item_id>/progression")

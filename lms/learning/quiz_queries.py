@@ -9,7 +9,6 @@ from lms.authoring.models import Quiz
 from lms.extensions import db
 from lms.learning import quizzes
 from lms.learning.models import QuizAttempt
-from lms.learning.progress import progress_row
 
 
 @dataclass(frozen=True)
@@ -43,17 +42,3 @@ def attempt_of(user: User, quiz: Quiz, attempt_id: int) -> QuizAttempt | None:
     if attempt is None or attempt.user_id != user.id or attempt.quiz_id != quiz.id:
         return None
     return attempt
-
-
-def submit_once(user: User, quiz: Quiz, attempt: QuizAttempt) -> QuizAttempt:
-    """Submit ``attempt`` with its saved answers, or return it as it is when it was already submitted.
-
-    ``quizzes.submit_attempt`` grades the *open* attempt and opens a new one when there is
-    none: a second POST of a form (double click, back button, two tabs) would then make and
-    grade an empty attempt. The learner's progress row is locked first (as submit_attempt
-    does), so a concurrent submission of the same attempt is seen here."""
-    progress_row(user, quiz.item)
-    db.session.refresh(attempt)
-    if attempt.submitted_at is not None:
-        return attempt
-    return quizzes.submit_attempt(user, quiz)

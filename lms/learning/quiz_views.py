@@ -39,11 +39,14 @@ def _quiz(course_id: int, item_id: int, *, answering: bool = True) -> tuple[Cour
     return course, item, item.quiz
 
 
-def _attempt(quiz: Quiz, attempt_id: int) -> QuizAttempt:
+def _attempt(course_id: int, item_id: int, attempt_id: int, *, answering: bool = True
+             ) -> tuple[Course, Item, Quiz, QuizAttempt]:
+    """The caller's own attempt at this quiz (anyone else's, or another quiz's: 404)."""
+    course, item, quiz = _quiz(course_id, item_id, answering=answering)
     attempt = quiz_queries.attempt_of(current_user, quiz, attempt_id)
     if attempt is None:
         raise NotFound(_("Cette tentative n'existe pas."), code="attempt_not_found")
-    return attempt
+    return course, item, quiz, attempt
 
 
 def _to(endpoint: str, item: Item, attempt: QuizAttempt | None = None, **kwargs) -> str:
@@ -90,8 +93,7 @@ def start_attempt(course_id: int, item_id: int):
 @bp.get(ATTEMPT)
 @login_required
 def show_questions(course_id: int, item_id: int, attempt_id: int):
-    course, item, quiz = _quiz(course_id, item_id)
-    attempt = _attempt(quiz, attempt_id)
+    course, item, quiz, attempt = _attempt(course_id, item_id, attempt_id)
     if attempt.submitted:
         return redirect(_to("learning.show_results", item, attempt))
     return _questions_page(course, item, quiz, attempt, attempt.answers)
@@ -101,8 +103,7 @@ def show_questions(course_id: int, item_id: int, attempt_id: int):
 @login_required
 def save_answers(course_id: int, item_id: int, attempt_id: int):
     """Every question of the page is sent (an unticked question becomes "no answer"), then the review."""
-    course, item, quiz = _quiz(course_id, item_id)
-    attempt = _attempt(quiz, attempt_id)
+    course, item, quiz, attempt = _attempt(course_id, item_id, attempt_id)
     if attempt.submitted:
         return _already_sent(item, attempt)
     answers = {str(question["id"]): [_choice_id(value) for value in request.form.getlist(f"q-{question['id']}")]
@@ -119,8 +120,7 @@ def save_answers(course_id: int, item_id: int, attempt_id: int):
 @bp.get(ATTEMPT + "/relecture")
 @login_required
 def review_answers(course_id: int, item_id: int, attempt_id: int):
-    course, item, quiz = _quiz(course_id, item_id)
-    attempt = _attempt(quiz, attempt_id)
+    course, item, quiz, attempt = _attempt(course_id, item_id, attempt_id)
     if attempt.submitted:
         return redirect(_to("learning.show_results", item, attempt))
     return render_template("learning/quiz_review.html", course=course, item=item, quiz=quiz, attempt=attempt,
@@ -131,11 +131,10 @@ def review_answers(course_id: int, item_id: int, attempt_id: int):
 @login_required
 def submit_answers(course_id: int, item_id: int, attempt_id: int):
     """Grade the attempt once: a second POST (double click, back button) shows the same results."""
-    _course, item, quiz = _quiz(course_id, item_id)
-    attempt = _attempt(quiz, attempt_id)
+    _course, item, quiz, attempt = _attempt(course_id, item_id, attempt_id)
     if attempt.submitted:
         return _already_sent(item, attempt)
-    attempt = quiz_queries.submit_once(current_user, quiz, attempt)
+    attempt = quizzes.submit_attempt(current_user, quiz, attempt=attempt)
     commit()
     return redirect(_to("learning.show_results", item, attempt))
 
@@ -143,8 +142,7 @@ def submit_answers(course_id: int, item_id: int, attempt_id: int):
 @bp.get(ATTEMPT + "/resultats")
 @login_required
 def show_results(course_id: int, item_id: int, attempt_id: int):
-    course, item, quiz = _quiz(course_id, item_id, answering=False)
-    attempt = _attempt(quiz, attempt_id)
+    course, item, quiz, attempt = _attempt(course_id, item_id, attempt_id, answering=False)
     if not attempt.submitted:
         return redirect(_to("learning.show_questions", item, attempt))
     _previous, following = queries.course_outline(course).neighbours(item.id)

@@ -154,11 +154,21 @@ def grade(quiz: Quiz, answers: dict[str, list[int]]) -> tuple[int, list[dict]]:
     return scoring.quiz_score(scores), results
 
 
-def submit_attempt(user: User, quiz: Quiz, answers=None, *, now: datetime | None = None) -> QuizAttempt:
-    """Grade the open attempt (opened now if there is none) with its saved answers and ``answers``."""
+def submit_attempt(user: User, quiz: Quiz, answers=None, *, attempt: QuizAttempt | None = None,
+                   now: datetime | None = None) -> QuizAttempt:
+    """Grade the open attempt (opened now if there is none) with its saved answers and ``answers``.
+
+    With ``attempt`` (a page's form names the attempt it shows), that attempt is graded, or returned
+    as it is when it was already submitted: a second POST of the form (double click, back button,
+    two tabs) never opens and grades an empty new attempt."""
     now = now or utcnow()
     row = progress_row(user, quiz.item)  # locks the learner's row on this item: one submission at a time
-    attempt = start_attempt(user, quiz, now=now)
+    if attempt is not None:
+        db.session.refresh(attempt)  # a concurrent submission, seen now that the row is locked
+        if attempt.submitted_at is not None:
+            return attempt
+    else:
+        attempt = start_attempt(user, quiz, now=now)
     if answers is not None:
         attempt.answers = {**attempt.answers, **check_answers(quiz, answers)}
     attempt.score, attempt.results = grade(quiz, attempt.answers)

@@ -12,12 +12,11 @@ import pytest
 
 from lms.media import signing
 from tests.conftest import FreshGlobalsClient, api_headers, login_as
+from tests.media.conftest import CONTENT, SIZE
 from tests.media.nginx_runner import nginx_missing, secure_link_location
-from tests.videotools import VTT, course_using, ready_video
+from tests.videotools import VTT
 
 SECRET = "f3a9c1d07be24e5a8c6d1f0e2b4a7c9d"
-CONTENT = bytes(range(256)) * 40  # 10240 bytes
-SIZE = len(CONTENT)
 LINK = re.compile(r"^/_media_signed/(?P<viewer>\d+)/(?P<key>[a-z]+/[0-9a-f]{2}/[0-9a-f]{32}\.(mp4|jpg|vtt))"
                   r"\?md5=(?P<md5>[A-Za-z0-9_-]{22})&expires=(?P<expires>\d+)$")
 
@@ -34,21 +33,6 @@ def secure_links(app):
     app.config.update(MEDIA_ACCEL="nginx", MEDIA_SECURE_LINK_SECRET=SECRET)
     yield
     app.config.update(MEDIA_ACCEL=None, MEDIA_SECURE_LINK_SECRET=None)
-
-
-@pytest.fixture
-def video(make):
-    return ready_video(make.trainer(), content=CONTENT)
-
-
-@pytest.fixture
-def learner(make):
-    return make.learner()
-
-
-@pytest.fixture
-def published(video):
-    return course_using(video, published=True)
 
 
 def api_state(app, video, viewer) -> dict:

@@ -12,25 +12,8 @@ from lms.core import storage
 from lms.core.ranges import FileRange, send_media
 from lms.media import signing
 from tests.conftest import FreshGlobalsClient, api_headers, login_as
+from tests.media.conftest import CONTENT, SIZE
 from tests.videotools import VTT, course_using, ready_video
-
-CONTENT = bytes(range(256)) * 40  # 10240 bytes
-SIZE = len(CONTENT)
-
-
-@pytest.fixture
-def video(make):
-    return ready_video(make.trainer(), content=CONTENT)
-
-
-@pytest.fixture
-def learner(make):
-    return make.learner()
-
-
-@pytest.fixture
-def published(video):
-    return course_using(video, published=True)
 
 
 @pytest.fixture
