@@ -150,8 +150,6 @@ def course_progress(user: User) -> list[dict]:
 
     ``completed_at`` is when the last required item was completed, once all are.
     """
-    from lms.authoring.models import Module
-
     rows = db.session.execute(
         select(ItemProgress, Item.required).join(Item, Item.id == ItemProgress.item_id)
         .where(ItemProgress.user_id == user.id).order_by(ItemProgress.course_id)
