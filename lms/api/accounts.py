@@ -5,15 +5,18 @@ from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from lms.api import bp
-from lms.api.common import authenticated, bool_field, caller, json_body, text_field
+from lms.api.common import authenticated, bool_field, caller, choice_field, json_body, text_field
 from lms.auth import services
-from lms.auth.models import User
+from lms.auth.models import AUDIENCES, User
 from lms.auth.permissions import require_manage_users, require_view_user
 from lms.core.clock import isoformat
 from lms.core.db import commit
 from lms.core.errors import BadRequest, Unauthorized, UnsupportedMediaType
 from lms.core.web import login_rate_key
 from lms.extensions import limiter
+
+# "prefer_not_to_say" (or null, or leaving it out) stores no audience.
+API_AUDIENCES = (*AUDIENCES, "prefer_not_to_say")
 
 
 def profile(user: User) -> dict:
@@ -30,7 +33,7 @@ def register():
         email=text_field(body, "email", required=True, max_length=320),
         password=text_field(body, "password", required=True, max_length=256),
         full_name=text_field(body, "full_name", required=True, max_length=200),
-        audience=text_field(body, "audience", max_length=30),
+        audience=choice_field(body, "audience", API_AUDIENCES),
         organisation=text_field(body, "organisation", max_length=200),
         audience_consent=bool_field(body, "audience_consent"),
     )
@@ -68,9 +71,9 @@ def create_user():
         email=text_field(body, "email", required=True, max_length=320),
         full_name=text_field(body, "full_name", required=True, max_length=200),
         role=text_field(body, "role", required=True, max_length=20),
-        audience=text_field(body, "audience", max_length=30),
+        audience=choice_field(body, "audience", API_AUDIENCES),
         organisation=text_field(body, "organisation", max_length=200),
-        password=text_field(body, "password", max_length=256),
+        password=text_field(body, "password", max_length=256, blank=False),
     )
     commit()
     return jsonify(profile(user)), 201

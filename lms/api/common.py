@@ -65,8 +65,12 @@ def json_body() -> dict:
     return body
 
 
-def text_field(body: dict, name: str, *, required: bool = False, max_length: int = 500) -> str | None:
+def text_field(body: dict, name: str, *, required: bool = False, max_length: int = 500,
+               blank: bool = True) -> str | None:
+    """A string field. ``""`` counts as absent, or is a 422 with ``blank=False`` (the schema says minLength)."""
     value = body.get(name)
+    if value == "" and not blank:
+        raise Invalid(fields={name: _("Ce champ ne peut pas être vide ; omettez-le plutôt.")})
     if value is None or value == "":
         if required:
             raise Invalid(fields={name: _("Ce champ est obligatoire.")})
@@ -75,6 +79,16 @@ def text_field(body: dict, name: str, *, required: bool = False, max_length: int
         raise Invalid(fields={name: _("Une chaîne de caractères est attendue.")})
     if len(value) > max_length:
         raise Invalid(fields={name: _("%(n)d caractères au plus.", n=max_length)})
+    return value
+
+
+def choice_field(body: dict, name: str, choices: tuple[str, ...]) -> str | None:
+    """An optional value out of ``choices``; absent or ``null`` is ``None``, anything else (even ``""``) a 422."""
+    value = body.get(name)
+    if value is None:
+        return None
+    if value not in choices:
+        raise Invalid(fields={name: _("Valeur inconnue ; valeurs possibles : %(values)s.", values=", ".join(choices))})
     return value
 
 

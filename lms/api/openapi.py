@@ -133,7 +133,9 @@ SCHEMAS = {
         "properties": {
             "email": {"type": "string", "format": "email", "minLength": 1}, "password": {"type": "string", "minLength": 10},
             "full_name": {"type": "string", "minLength": 1, "maxLength": 200}, "organisation": {"type": ["string", "null"]},
-            "audience": {"enum": ["professional", "elected_official", "mdph_agent", "user_or_carer", "other", None]},
+            "audience": {"enum": ["professional", "elected_official", "mdph_agent", "user_or_carer", "other",
+                                  "prefer_not_to_say", None],
+                         "description": "prefer_not_to_say, null or absent: no audience stored"},
             "audience_consent": {"type": "boolean", "description": "required with audience user_or_carer"},
         },
         # Health-revealing audience: only with explicit consent.
@@ -146,7 +148,7 @@ SCHEMAS = {
             "email": {"type": "string", "format": "email", "minLength": 1},
             "full_name": {"type": "string", "minLength": 1, "maxLength": 200},
             "role": {"enum": ["learner", "trainer", "coordinator"]},
-            "audience": {"enum": ["professional", "elected_official", "mdph_agent", "other", None]},
+            "audience": {"enum": ["professional", "elected_official", "mdph_agent", "other", "prefer_not_to_say", None]},
             "organisation": {"type": ["string", "null"]}, "password": {"type": ["string", "null"], "minLength": 10},
         },
     },

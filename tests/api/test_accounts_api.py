@@ -49,11 +49,23 @@ def test_register_user_or_carer_needs_consent(client):
     ({"email": "a@example.org", "password": "assez long mot"}, 422, "full_name"),
     ({"email": "a@example.org", "password": "assez long mot", "full_name": "X", "audience": "martian"}, 422, "audience"),
     ({"email": 12, "password": "assez long mot", "full_name": "X"}, 422, "email"),
+    # The schema's enum has no "": an empty audience is refused rather than read as "no answer".
+    ({"email": "a@example.org", "password": "assez long mot", "full_name": "X", "audience": ""}, 422, "audience"),
 ])
 def test_register_invalid_values_are_422_with_fields(client, payload, status, field):
     response = client.post("/api/v1/auth/register", json=payload)
     assert response.status_code == status
     assert field in error_of(response)["fields"]
+
+
+@pytest.mark.parametrize("audience", ["prefer_not_to_say", None])
+def test_register_without_declaring_an_audience_stores_none(app, client, audience):
+    response = client.post("/api/v1/auth/register", json={
+        "email": "discret@example.org", "password": "assez long mot", "full_name": "D", "audience": audience})
+    assert response.status_code == 201
+    token = client.post("/api/v1/auth/token", json={"email": "discret@example.org", "password": "assez long mot"})
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token.get_json()['token']}"})
+    assert me.get_json()["audience"] is None
 
 
 def test_malformed_json_is_400_and_wrong_type_415(client):
@@ -125,6 +137,14 @@ def test_coordinator_creates_user_with_password_sends_nothing(app, client, make)
         "email": "direct@example.org", "full_name": "Direct", "role": "learner", "password": "un mot de passe sûr"})
     assert response.status_code == 201
     assert client.post("/api/v1/auth/token", json={"email": "direct@example.org", "password": "un mot de passe sûr"}).status_code == 200
+
+
+def test_coordinator_gives_an_empty_password_gets_422_and_nobody_is_created(app, client, make):
+    headers = api_headers(app, make.coordinator())
+    response = client.post("/api/v1/users", headers=headers, json={
+        "email": "vide@example.org", "full_name": "Vide", "role": "learner", "password": ""})
+    assert response.status_code == 422 and "password" in error_of(response)["fields"]
+    assert db.session.scalar(select(User).where(User.email == "vide@example.org")) is None
 
 
 def test_coordinator_cannot_declare_a_health_audience_for_someone(app, client, make):
