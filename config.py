@@ -35,7 +35,7 @@ class Config:
     INSTANCE_PATH = str(INSTANCE_DIR)
     SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-secret-key-change-me")
     SQLALCHEMY_DATABASE_URI = env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lms.sqlite'}")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # idle pooled connections are checked by lms.core.db, not on each checkout
     REDIS_URL = env("REDIS_URL")
     MEDIA_ROOT = env("MEDIA_ROOT", str(BASE_DIR / "media"))
     BASE_URL = env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")

@@ -12,7 +12,8 @@ What it does, all on 127.0.0.1 and stopped at exit:
    ``issue_api_token``, not the argon2-bound endpoint) and a session cookie (signed in once through the
    form with the Flask test client);
 3. a private nginx serving a 1 KiB static file (the ceiling), measured at 32 connections next to each
-   gunicorn configuration;
+   gunicorn configuration, and the same gunicorn configuration serving bench/bare_flask.py (one JSON POST
+   route, no database: what HTTP + Flask alone cost, the framework ceiling);
 4. for each gunicorn configuration, each endpoint and 1, 8 and 32 connections, wrk for ``--seconds`` with
    bench/lua/rotate.lua, which rotates over one pre-built request per learner:
    - beacon: POST /api/v1/items/<video>/progress ``{position_s, watched: [[s, s+10]]}`` (bearer); each
@@ -67,6 +68,8 @@ COORDINATOR = "coordination@bench.example.org"
 CONFIGS = {
     "sync2": (2, []),
     "sync4": (4, []),
+    "gthread2x1": (2, ["--worker-class", "gthread", "--threads", "1"]),
+    "gthread2x2": (2, ["--worker-class", "gthread", "--threads", "2"]),
     "gthread2x4": (2, ["--worker-class", "gthread", "--threads", "4"]),
     "gthread4x4": (4, ["--worker-class", "gthread", "--threads", "4"]),
 }
@@ -77,6 +80,7 @@ LABELS = {
     "course_html": "GET /formations/<id> (HTML, cookie)",
     "course_api": "GET /api/v1/courses/<id> (bearer)",
     "nginx": "nginx static 1 KiB (ceiling)",
+    "bare_flask": "bare Flask JSON POST, no DB (framework ceiling)",
 }
 
 # Run in a fresh process with the app's environment: learners, tokens, session cookies and the ids of the course.
@@ -349,6 +353,17 @@ def main() -> int:
                         nginx_rows.append(ceiling)
                         print(ceiling, flush=True)
                         memory[config] = {str(pid): mb for pid, mb in sampler.stop().items()}
+                    bare_file = tmp / "bare_flask.tsv"
+                    bare_file.write_text("\t".join(["POST", "/beacon", '{"position_s":20,"watched":[[10,20]]}',
+                                                    "Content-Type: application/json"]) + "\n")
+                    with gunicorn(env, workers=workers, gunicorn_args=extra, app="bench.bare_flask:app",
+                                  ready_path="/beacon") as (bare_base, _bare):
+                        load = os.getloadavg()[0]
+                        bare = wrk(bare_base, 32, args.seconds, bare_file)
+                        bare = {"config": config, "endpoint": "bare_flask", "connections": 32, **bare,
+                                "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2)}
+                        nginx_rows.append(bare)
+                        print(bare, flush=True)
                         print(f"{config}: worker max RSS MB {memory[config]}", flush=True)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -372,7 +387,7 @@ def print_table(report: dict) -> None:
               f"{r['p99_ms']} | {r['non_2xx'] + r['socket_errors']} | {r['app_cpu_ms_per_req']} | "
               f"{r['pg_cpu_ms_per_req']} | {r['load_before']}–{r['load_after']} |")
     for r in report["nginx"]:
-        print(f"| {r['config']} | {LABELS['nginx']} | 32 | {r['rps']:.0f} | {r['p50_ms']} | {r['p99_ms']} | "
+        print(f"| {r['config']} | {LABELS[r['endpoint']]} | 32 | {r['rps']:.0f} | {r['p50_ms']} | {r['p99_ms']} | "
               f"{r['non_2xx'] + r['socket_errors']} | | | {r['load_before']}–{r['load_after']} |")
     for config, workers in report["worker_max_rss_mb"].items():
         print(f"{config}: max RSS per worker (MB): {sorted(workers.values())}")

@@ -117,15 +117,16 @@ def app_instance(workers: int = 2, users: Sequence[tuple[str, str, str]] = (), e
 
 
 @contextmanager
-def gunicorn(env: dict, workers: int = 2, gunicorn_args: Sequence[str] = ()) -> Iterator[tuple[str, subprocess.Popen]]:
+def gunicorn(env: dict, workers: int = 2, gunicorn_args: Sequence[str] = (), app: str = "lms:create_app()",
+             ready_path: str = "/connexion") -> Iterator[tuple[str, subprocess.Popen]]:
     """gunicorn on a free port of 127.0.0.1 with ``env`` (an already migrated database); stopped at exit."""
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
-         *gunicorn_args, "lms:create_app()"], env=env, cwd=ROOT)
+         *gunicorn_args, app], env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_http(base + "/connexion", process=server)
+        wait_http(base + ready_path, process=server)
         yield base, server
     finally:
         stop(server)

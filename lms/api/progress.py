@@ -1,28 +1,27 @@
 """Progress and quizzes: beacons of the player (video items), texts marked read, quiz attempts."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_babel import gettext as _
 
 from lms.api import bp
 from lms.api.common import authenticated, caller, json_body
 from lms.authoring.models import TEXT, VIDEO
 from lms.authoring.permissions import require_view_course
-from lms.core.clock import isoformat
 from lms.core.db import commit
 from lms.core.errors import Conflict, Invalid
 from lms.learning import progress, quizzes
-
-
-def progress_state(row) -> dict:
-    return {"watched_ratio": row.watched_ratio, "completed": row.completed, "position_s": row.position_ms / 1000,
-            "completed_at": isoformat(row.completed_at)}
 
 
 @bp.post("/items/<int:item_id>/progress")
 @authenticated
 def record_progress(item_id: int):
     """200 ``{watched_ratio, completed}``: video ``{position_s, watched: [[start_s, end_s], ...]}``, text ``{}``."""
+    row = progress.record_steady_beacon(caller(), item_id, request.get_json(silent=True))
+    if row is not None:  # the common case, in two statements
+        state = progress.progress_state(row)
+        commit()
+        return jsonify(state)
     item = progress.get_item(item_id)
     require_view_course(caller(), item.module.course)
     body = json_body()
@@ -33,7 +32,7 @@ def record_progress(item_id: int):
         row = progress.mark_text_read(caller(), item)
     else:
         raise Conflict(_("Un questionnaire se termine en envoyant ses réponses."), code="answer_the_quiz")
-    state = progress_state(row)
+    state = progress.progress_state(row)
     commit()
     return jsonify(state)
 

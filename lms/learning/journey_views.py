@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 
 from lms.authoring import services as authoring
 from lms.authoring.models import TEXT, VIDEO, Course, Item
-from lms.core.clock import isoformat
 from lms.core.db import commit
 from lms.core.errors import BadRequest, Conflict, DomainError, NotFound, UnsupportedMediaType, error_response
 from lms.learning import bp, completion, progress, queries
@@ -69,6 +68,11 @@ def record_progress(course_id: int, item_id: int):
     """The browser's twin of POST /api/v1/items/<id>/progress (session cookie + CSRF header):
     video ``{position_s, watched: [[start_s, end_s], ...]}``, text ``{}`` -> ``{watched_ratio, completed, position_s}``."""
     try:
+        row = progress.record_steady_beacon(current_user, item_id, request.get_json(silent=True), course_id=course_id)
+        if row is not None:  # the common case, in two statements
+            state = progress.progress_state(row)
+            commit()
+            return jsonify(state)
         _course, item = viewable_item(course_id, item_id)
         body = beacon_body()
         if item.kind == VIDEO:
@@ -78,8 +82,7 @@ def record_progress(course_id: int, item_id: int):
             row = progress.mark_text_read(current_user, item)
         else:
             raise Conflict(_("Un questionnaire se termine en envoyant ses réponses."), code="answer_the_quiz")
-        state = {"watched_ratio": row.watched_ratio, "completed": row.completed, "position_s": row.position_ms / 1000,
-                 "completed_at": isoformat(row.completed_at)}
+        state = progress.progress_state(row)
         commit()
     except DomainError as exc:
         return json_error(exc)

@@ -7,8 +7,7 @@ from datetime import datetime
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, delete, func, or_, select
 
 from lms.auth.models import (
     AUDIENCES,
@@ -149,12 +148,14 @@ def issue_api_token(user: User) -> tuple[str, datetime]:
 
 
 def user_for_api_token(raw: str) -> User | None:
-    """The active user of an unexpired token; the token and its user in one query."""
-    token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user, innerjoin=True))
-                              .where(ApiToken.token_hash == hash_token(raw)))
-    if token is None or as_utc(token.expires_at) <= utcnow():
-        return None
-    return token.user if token.user.is_active else None
+    """The active user of an unexpired token, in one query that loads the user alone (every API request)."""
+    user = db.session.scalar(_USER_FOR_TOKEN, {"token_hash": hash_token(raw), "now": utcnow()})
+    return user if user is not None and user.is_active else None
+
+
+# Built once: every API request runs it.
+_USER_FOR_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id)
+                   .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.expires_at > bindparam("now")))
 
 
 def create_user(actor: User | None, *, email: str, full_name: str, role: str = LEARNER, audience: str | None = None,

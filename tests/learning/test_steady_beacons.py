@@ -1,0 +1,117 @@
+"""The steady beacon (lms.learning.progress.record_steady_beacon): the common case in two statements, with
+exactly the outcome of the full path, and every other case left to the full path."""
+from contextlib import contextmanager
+from datetime import timedelta
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import event as sql_event
+from sqlalchemy.engine import Engine
+
+from lms.authoring.models import DRAFT
+from lms.core.clock import as_utc, utcnow
+from lms.extensions import db
+from lms.learning.progress import get_item, record_steady_beacon, record_video_progress
+from tests.conftest import api_headers, csrf_token, login_as
+
+COLUMNS = ("watched", "watched_ms", "duration_ms", "position_ms", "time_spent_ms", "beacons", "completed_at")
+
+
+@contextmanager
+def statements():
+    seen = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()))
+
+    sql_event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sql_event.remove(Engine, "before_cursor_execute", record)
+
+
+def beacon(client, headers, item_id, start, end):
+    return client.post(f"/api/v1/items/{item_id}/progress", headers=headers,
+                       json={"position_s": end, "watched": [[start, end]]})
+
+
+def test_a_steady_beacon_reads_and_writes_its_row_once_and_nothing_else(app, client, make, small_course):
+    headers, film_id = api_headers(app, make.learner()), small_course.film.id
+    assert beacon(client, headers, film_id, 0, 10).status_code == 200  # first: the full path
+    with statements() as seen:
+        answer = beacon(client, headers, film_id, 10, 20)
+    assert answer.status_code == 200
+    assert answer.get_json() == {"watched_ratio": 0.2, "completed": False, "position_s": 20.0, "completed_at": None}
+    progress_statements = [s for s in seen if "item_progress" in s]
+    assert len(progress_statements) == 2
+    assert progress_statements[0].startswith("SELECT") and progress_statements[1].startswith("UPDATE")
+    assert not [s for s in seen if s.startswith("SELECT items.")]  # no separate item, module, course, video loads
+
+
+def test_the_beacon_that_completes_the_film_records_it_through_the_full_path(app, client, make, small_course):
+    headers, film_id = api_headers(app, make.learner()), small_course.film.id
+    answers = [beacon(client, headers, film_id, start, start + 10).get_json() for start in range(0, 100, 10)]
+    assert [a["completed"] for a in answers] == [False] * 8 + [True, True]  # 90 % of 100 s
+    assert answers[8]["completed_at"] is not None and answers[9]["completed_at"] == answers[8]["completed_at"]
+    assert answers[9]["watched_ratio"] == 1.0
+
+
+def test_a_course_unpublished_while_watching_stops_its_beacons(app, client, make, small_course):
+    headers, film_id = api_headers(app, make.learner()), small_course.film.id
+    assert beacon(client, headers, film_id, 0, 10).status_code == 200
+    small_course.course.status = DRAFT
+    db.session.flush()
+    assert beacon(client, headers, film_id, 10, 20).status_code == 404
+
+
+def test_a_malformed_beacon_on_a_started_film_is_still_422(app, client, make, small_course):
+    headers, film_id = api_headers(app, make.learner()), small_course.film.id
+    assert beacon(client, headers, film_id, 0, 10).status_code == 200
+    answer = client.post(f"/api/v1/items/{small_course.film.id}/progress", headers=headers,
+                         json={"position_s": 5, "watched": [[20, 10]]})
+    assert answer.status_code == 422 and "watched.0" in answer.get_json()["error"]["fields"]
+
+
+def test_the_browser_beacon_checks_the_course_in_its_address(client, make, small_course):
+    login_as(client, make.learner())
+    headers = {"X-CSRFToken": csrf_token(client, "/compte")}
+    course, film = small_course.course, small_course.film
+    path = f"/formations/{course.id}/elements/{film.id}/progression"
+    assert client.post(path, json={"position_s": 10, "watched": [[0, 10]]}, headers=headers).status_code == 200
+    wrong = f"/formations/{course.id + 1000}/elements/{film.id}/progression"
+    assert client.post(wrong, json={"position_s": 20, "watched": [[10, 20]]}, headers=headers).status_code == 404
+    answer = client.post(path, json={"position_s": 20, "watched": [[10, 20]]}, headers=headers)
+    assert answer.status_code == 200 and answer.get_json()["watched_ratio"] == 0.2
+
+
+segment = st.tuples(st.integers(0, 120), st.integers(0, 40)).map(lambda p: [p[0], p[0] + p[1]])
+step = st.tuples(st.integers(0, 90), st.lists(segment, max_size=3), st.integers(0, 130))  # wait, segments, position
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(step, min_size=1, max_size=14))
+def test_the_steady_path_ends_exactly_where_the_full_path_does(make, small_course, steps):
+    """Two learners send the same beacons at the same moments: one through the views' order (steady first,
+    the full path when it declines), one through the full path only. Their rows never differ."""
+    item = get_item(small_course.film.id)
+    fast, full = make.learner(), make.learner()
+    moment = utcnow()
+    for wait, watched, position in steps:
+        moment += timedelta(seconds=wait)
+        body = {"position_s": position, "watched": watched}
+        row = record_steady_beacon(fast, item.id, body, now=moment)
+        event("steady path" if row is not None else "full path")
+        if row is None:
+            row = record_video_progress(fast, item, position, watched, now=moment)
+        reference = record_video_progress(full, item, position, watched, now=moment)
+        db.session.flush()
+        if reference.completed_at is not None:
+            event("completed")
+        assert columns(row) == columns(reference)
+
+
+def columns(row) -> dict:
+    values = {name: getattr(row, name) for name in COLUMNS}
+    values["completed_at"] = as_utc(values["completed_at"]) if values["completed_at"] else None
+    return values
