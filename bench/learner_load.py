@@ -67,9 +67,12 @@ COORDINATOR = "coordination@bench.example.org"
 # name -> gunicorn arguments (2 cores: 2 or 4 sync workers, or 2 gthread workers with 4 threads each)
 CONFIGS = {
     "sync2": (2, []),
+    "sync3": (3, []),
     "sync4": (4, []),
     "gthread2x1": (2, ["--worker-class", "gthread", "--threads", "1"]),
     "gthread2x2": (2, ["--worker-class", "gthread", "--threads", "2"]),
+    "gthread3x1": (3, ["--worker-class", "gthread", "--threads", "1"]),
+    "gthread4x1": (4, ["--worker-class", "gthread", "--threads", "1"]),
     "gthread2x4": (2, ["--worker-class", "gthread", "--threads", "4"]),
     "gthread4x4": (4, ["--worker-class", "gthread", "--threads", "4"]),
 }
@@ -275,6 +278,8 @@ def main() -> int:
     parser.add_argument("--configs", default="sync2,sync4,gthread2x4", help=f"among {', '.join(CONFIGS)}")
     parser.add_argument("--endpoints", default=",".join(ENDPOINTS))
     parser.add_argument("--pg", action="append", default=[], metavar="NAME=VALUE", help="a PostgreSQL setting")
+    parser.add_argument("--pg-socket", action="store_true",
+                        help="the app reaches PostgreSQL through its Unix socket instead of TCP on 127.0.0.1")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="instead of wrk: N requests per endpoint in-process, timed and profiled (cProfile, SQL)")
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "learner_load.json"))
@@ -293,7 +298,7 @@ def main() -> int:
         try:
             env = {**os.environ, "LMS_INSTANCE_PATH": str(tmp), "LMS_RATELIMIT_ENABLED": "false",
                    "LMS_OUTBOX_DISPATCH": "none", "LMS_SECRET_KEY": "bench", "LMS_MEDIA_ROOT": str(tmp / "media"),
-                   "LMS_DATABASE_URL": pg.url, "LMS_SAMPLE_VIDEO_SIZE": "320x180", "LMS_SAMPLE_VIDEO_FPS": "5"}
+                   "LMS_DATABASE_URL": pg.socket_url if args.pg_socket else pg.url, "LMS_SAMPLE_VIDEO_SIZE": "320x180", "LMS_SAMPLE_VIDEO_FPS": "5"}
             (tmp / "media").mkdir()
             flask = [str(BIN / "flask"), "--app", "lms"]
             t0 = time.monotonic()
@@ -367,7 +372,8 @@ def main() -> int:
                         print(f"{config}: worker max RSS MB {memory[config]}", flush=True)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        pg_info = {"version": pg.version, "settings": pg.settings or "defaults (fsync, synchronous_commit on)"}
+        pg_info = {"version": pg.version, "settings": pg.settings or "defaults (fsync, synchronous_commit on)",
+               "connection": "unix socket" if args.pg_socket else "tcp 127.0.0.1"}
     report = {"started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)), "seconds": args.seconds,
               "cpus": os.cpu_count(), "postgresql": pg_info, "setup": setup_info,
               "configs": {name: ["--workers", str(CONFIGS[name][0]), *CONFIGS[name][1]] for name in args.configs.split(",")},

@@ -33,7 +33,8 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 @dataclass
 class Postgres:
-    url: str          # SQLAlchemy URL of the benchmark database
+    url: str          # SQLAlchemy URL of the benchmark database, over TCP on 127.0.0.1
+    socket_url: str   # the same database through the server's Unix socket (a PostgreSQL on the web host)
     data: Path
     version: str
     settings: dict
@@ -71,8 +72,9 @@ def private_postgresql(database: str = "lms_bench", settings: Mapping[str, str] 
                                      database]), check=True, capture_output=True)
         version = subprocess.run([str(binaries / "postgres"), "--version"], capture_output=True,
                                  text=True).stdout.split()[2]
-        yield Postgres(url=f"postgresql+psycopg://postgres@127.0.0.1:{port}/{database}", data=data, version=version,
-                       settings=dict(settings or {}))
+        yield Postgres(url=f"postgresql+psycopg://postgres@127.0.0.1:{port}/{database}",
+                       socket_url=f"postgresql+psycopg://postgres@/{database}?host={tmp}&port={port}",
+                       data=data, version=version, settings=dict(settings or {}))
     finally:
         if started:
             subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),

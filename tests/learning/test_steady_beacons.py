@@ -6,6 +6,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event as sql_event
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from lms.authoring.models import DRAFT
@@ -47,6 +48,17 @@ def test_a_steady_beacon_reads_and_writes_its_row_once_and_nothing_else(app, cli
     assert len(progress_statements) == 2
     assert progress_statements[0].startswith("SELECT") and progress_statements[1].startswith("UPDATE")
     assert not [s for s in seen if s.startswith("SELECT items.")]  # no separate item, module, course, video loads
+    if db.session.get_bind().dialect.name == "postgresql":  # this transaction's commit does not wait for the disk
+        assert db.session.execute(text("SHOW synchronous_commit")).scalar() == "off"
+
+
+def test_a_completing_beacon_waits_for_the_disk(app, client, make, small_course):
+    headers, film_id = api_headers(app, make.learner()), small_course.film.id
+    for start in range(0, 80, 10):
+        assert beacon(client, headers, film_id, start, start + 10).get_json()["completed"] is False
+    with statements() as seen:
+        assert beacon(client, headers, film_id, 80, 90).get_json()["completed"] is True
+    assert not [s for s in seen if "set_config" in s]  # the steady UPDATE (and its async commit) was not used
 
 
 def test_the_beacon_that_completes_the_film_records_it_through_the_full_path(app, client, make, small_course):
