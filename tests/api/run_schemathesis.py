@@ -2,7 +2,8 @@
 
 1. a fresh SQLite database in a temporary folder, built by the migrations;
 2. a coordinator and a learner;
-3. the app under gunicorn on 127.0.0.1 and a free port (rate limits off, mail left in the outbox);
+3. the app under gunicorn with the production settings (lms/gunicorn_conf.py) on 127.0.0.1 and a free
+   port (rate limits off, mail left in the outbox);
 4. bearer tokens from POST /api/v1/auth/token;
 5. the schemathesis CLI, once per role, with the token as ``Authorization: Bearer``.
 
@@ -194,7 +195,8 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         log_file = tmp / "gunicorn.log"
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "60",
+            [str(BIN / "gunicorn"), "--config", "python:lms.gunicorn_conf",  # the production settings
+             "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "60",
              "--access-logfile", "-", "--access-logformat", '%(s)s %(m)s %(U)s %(L)ss',
              "lms:create_app()"],
             env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log_file.open("w"), stderr=subprocess.STDOUT,
