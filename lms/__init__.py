@@ -33,6 +33,9 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
+    from lms.core.i18n import install_template_translations
+
+    install_template_translations(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
