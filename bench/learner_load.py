@@ -226,8 +226,11 @@ class RssSampler(threading.Thread):
         self.master, self.max_mb, self.halt = master, {}, threading.Event()
 
     def run(self) -> None:
+        workers, listed = [], 0.0
         while not self.halt.wait(0.2):
-            for pid in children(self.master):
+            if time.monotonic() - listed > 5:  # pgrep is a process spawn: not every 0.2 s, beside the load
+                workers, listed = children(self.master), time.monotonic()
+            for pid in workers:
                 self.max_mb[pid] = max(self.max_mb.get(pid, 0), process_rss_kb(pid) / 1024)
 
     def stop(self) -> dict[int, float]:

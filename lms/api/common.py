@@ -19,22 +19,34 @@ from lms.core.errors import BadRequest, Invalid, Unauthorized, UnsupportedMediaT
 MAX_LIMIT = 200
 
 
+# Routes that first try the bearer token inside their own query (one round trip authenticates and reads);
+# their caller is looked up only if they need it.
+DEFERRED_TOKEN_ENDPOINTS = frozenset({"api.record_progress"})
+
+
 @bp.before_request
 def resolve_api_user():
-    from lms.auth.services import user_for_api_token
-
     g.api_user = None
+    g.api_token = None
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _sep, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             raise Unauthorized(_("En-tête Authorization invalide : « Bearer <jeton> » attendu."), code="invalid_token")
-        user = user_for_api_token(raw.strip())
-        if user is None:
-            raise Unauthorized(_("Jeton invalide ou expiré."), code="invalid_token")
-        g.api_user = user
+        g.api_token = raw.strip()
+        if request.endpoint not in DEFERRED_TOKEN_ENDPOINTS:
+            g.api_user = _token_user(g.api_token)
     elif request.method in ("GET", "HEAD") and current_user.is_authenticated:
         g.api_user = current_user._get_current_object()
+
+
+def _token_user(raw: str):
+    from lms.auth.services import user_for_api_token
+
+    user = user_for_api_token(raw)
+    if user is None:
+        raise Unauthorized(_("Jeton invalide ou expiré."), code="invalid_token")
+    return user
 
 
 def authenticated(view):
@@ -42,7 +54,7 @@ def authenticated(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if g.get("api_user") is None:
+        if caller() is None:
             raise Unauthorized()
         return view(*args, **kwargs)
 
@@ -50,7 +62,14 @@ def authenticated(view):
 
 
 def caller():
+    if g.api_user is None and g.api_token is not None:  # a deferred token, needed after all
+        g.api_user = _token_user(g.api_token)
     return g.api_user
+
+
+def bearer_token() -> str | None:
+    """The raw bearer token of the request, if any (for the routes of DEFERRED_TOKEN_ENDPOINTS)."""
+    return g.api_token
 
 
 def json_body() -> dict:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User
-from lms.auth.services import progress_providers
+from lms.auth.services import TOKEN_USER_ID, progress_providers, token_parameters
 from lms.authoring.models import PUBLISHED, READY, TEXT, VIDEO, Course, Item, Module, Video
 from lms.core import privacy
 from lms.core.clock import as_utc, isoformat, utcnow
@@ -140,16 +140,21 @@ def record_video_progress(user: User, item: Item, position_s: float, watched: li
 
 # The learner's row and the facts about its item that a beacon needs, the row locked (PostgreSQL; SQLite
 # transactions that write run alone). Inner joins: no row unless the item is a video item that was started.
-_STEADY_STATE = (
-    select(ItemProgress.id, ItemProgress.watched, ItemProgress.last_beacon_at, ItemProgress.time_spent_ms,
-           ItemProgress.beacons, ItemProgress.completed_at, Module.course_id,
-           Course.status.label("course_status"), Video.status.label("video_status"), Video.duration_s)
-    .join(Item, Item.id == ItemProgress.item_id).join(Module, Module.id == Item.module_id)
-    .join(Course, Course.id == Module.course_id).join(Video, Video.id == Item.video_id)
-    .where(ItemProgress.user_id == bindparam("user_id"), ItemProgress.item_id == bindparam("item_id"),
-           Item.kind == VIDEO)
-    .with_for_update(of=ItemProgress)
-)
+# The learner is named by id, or by API token (auth's rule as a subquery: one round trip authenticates and reads).
+def _steady_state(learner):
+    return (
+        select(ItemProgress.id, ItemProgress.user_id, ItemProgress.watched, ItemProgress.last_beacon_at,
+               ItemProgress.time_spent_ms, ItemProgress.beacons, ItemProgress.completed_at, Module.course_id,
+               Course.status.label("course_status"), Video.status.label("video_status"), Video.duration_s)
+        .join(Item, Item.id == ItemProgress.item_id).join(Module, Module.id == Item.module_id)
+        .join(Course, Course.id == Module.course_id).join(Video, Video.id == Item.video_id)
+        .where(ItemProgress.user_id == learner, ItemProgress.item_id == bindparam("item_id"), Item.kind == VIDEO)
+        .with_for_update(of=ItemProgress)
+    )
+
+
+_STEADY_STATE = _steady_state(bindparam("user_id"))
+_STEADY_STATE_BY_TOKEN = _steady_state(TOKEN_USER_ID)
 _STEADY_COLUMNS = ("watched", "watched_ms", "duration_ms", "position_ms", "time_spent_ms", "beacons", "last_beacon_at")
 _progress_table = ItemProgress.__table__
 _STEADY_UPDATE = (update(_progress_table).where(_progress_table.c.id == bindparam("row_id"))
@@ -161,15 +166,17 @@ _STEADY_UPDATE = (update(_progress_table).where(_progress_table.c.id == bindpara
 _STEADY_UPDATE_ASYNC_COMMIT = _STEADY_UPDATE.where(func.set_config("synchronous_commit", "off", True).is_not(None))
 
 
-def record_steady_beacon(user: User, item_id: int, body, *, course_id: int | None = None,
-                         now: datetime | None = None) -> ItemProgress | None:
-    """The common beacon, in two Core statements instead of the ORM's five: a learner already watching a ready
-    video of a published course, the beacon well formed and not completing the video (one SELECT of the row
-    with its item's facts, FOR UPDATE, then one UPDATE). The player sends one every ~10 s per learner.
+def record_steady_beacon(user: User | None, item_id: int, body, *, token: str | None = None,
+                         course_id: int | None = None, now: datetime | None = None) -> ItemProgress | None:
+    """The common beacon, in two statements instead of the ORM's five or six: a learner already watching a
+    ready video of a published course, the beacon well formed and not completing the video (one SELECT of
+    the row with its item's facts, FOR UPDATE, then one UPDATE). The player sends one every ~10 s per learner.
+    The learner is ``user``, or the holder of the API ``token`` (checked by that same SELECT).
 
-    ``None`` for anything else (first beacon, a bad body, a draft course, the beacon that completes the
-    video...): the caller then goes through get_item and record_video_progress, which handle every case,
-    with the same rules (beacon_values) and the same errors. Returns a detached row holding the new values.
+    ``None`` for anything else (first beacon, a bad body or token, a draft course, the beacon that completes
+    the video...): the caller then authenticates as usual and goes through get_item and record_video_progress,
+    which handle every case, with the same rules (beacon_values) and the same errors. Returns a detached row
+    holding the new values.
     """
     if not isinstance(body, dict):
         return None
@@ -178,7 +185,11 @@ def record_steady_beacon(user: User, item_id: int, body, *, course_id: int | Non
     except Invalid:
         return None
     connection = db.session.connection()  # Core statements: no ORM work to do on plain rows
-    state = connection.execute(_STEADY_STATE, {"user_id": user.id, "item_id": item_id}).one_or_none()
+    if token is not None:
+        state = connection.execute(_STEADY_STATE_BY_TOKEN, {"item_id": item_id, **token_parameters(token)})
+    else:
+        state = connection.execute(_STEADY_STATE, {"user_id": user.id, "item_id": item_id})
+    state = state.one_or_none()
     if (state is None or state.course_status != PUBLISHED or state.video_status != READY or not state.duration_s
             or (course_id is not None and state.course_id != course_id)):
         return None
@@ -188,7 +199,7 @@ def record_steady_beacon(user: User, item_id: int, body, *, course_id: int | Non
         return None  # completion: the ORM path records it and checks the course
     statement = _STEADY_UPDATE_ASYNC_COMMIT if connection.dialect.name == "postgresql" else _STEADY_UPDATE
     connection.execute(statement, {"row_id": state.id, **{f"new_{name}": values[name] for name in _STEADY_COLUMNS}})
-    return ItemProgress(id=state.id, user_id=user.id, item_id=item_id, course_id=state.course_id,
+    return ItemProgress(id=state.id, user_id=state.user_id, item_id=item_id, course_id=state.course_id,
                         completed_at=state.completed_at, **values)
 
 

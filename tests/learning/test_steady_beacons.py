@@ -6,12 +6,14 @@ from datetime import timedelta
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event as sql_event
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
+from lms.auth.models import ApiToken
 from lms.authoring.models import DRAFT
 from lms.core.clock import as_utc, utcnow
 from lms.extensions import db
+from lms.learning.models import ItemProgress
 from lms.learning.progress import get_item, record_steady_beacon, record_video_progress
 from tests.conftest import api_headers, csrf_token, login_as
 
@@ -44,10 +46,10 @@ def test_a_steady_beacon_reads_and_writes_its_row_once_and_nothing_else(app, cli
         answer = beacon(client, headers, film_id, 10, 20)
     assert answer.status_code == 200
     assert answer.get_json() == {"watched_ratio": 0.2, "completed": False, "position_s": 20.0, "completed_at": None}
-    progress_statements = [s for s in seen if "item_progress" in s]
-    assert len(progress_statements) == 2
-    assert progress_statements[0].startswith("SELECT") and progress_statements[1].startswith("UPDATE")
-    assert not [s for s in seen if s.startswith("SELECT items.")]  # no separate item, module, course, video loads
+    work = [s for s in seen if not s.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))]
+    assert len(work) == 2  # the token, the row and its item's facts in one SELECT; then one UPDATE
+    assert work[0].startswith("SELECT") and "item_progress" in work[0] and "api_tokens" in work[0]
+    assert work[1].startswith("UPDATE item_progress")
     if db.session.get_bind().dialect.name == "postgresql":  # this transaction's commit does not wait for the disk
         assert db.session.execute(text("SHOW synchronous_commit")).scalar() == "off"
 
@@ -75,6 +77,33 @@ def test_a_course_unpublished_while_watching_stops_its_beacons(app, client, make
     small_course.course.status = DRAFT
     db.session.flush()
     assert beacon(client, headers, film_id, 10, 20).status_code == 404
+
+
+def test_a_token_that_expired_or_whose_holder_left_is_401_on_a_started_film(app, client, make, small_course):
+    learner = make.learner()
+    headers, film_id = api_headers(app, learner), small_course.film.id
+    assert beacon(client, headers, film_id, 0, 10).status_code == 200
+    token = db.session.scalars(select(ApiToken).where(ApiToken.user_id == learner.id)).one()
+    token.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.flush()
+    answer = beacon(client, headers, film_id, 10, 20)
+    assert answer.status_code == 401 and answer.get_json()["error"]["code"] == "invalid_token"
+    headers = api_headers(app, learner)
+    learner.active = False
+    db.session.flush()
+    assert beacon(client, headers, film_id, 10, 20).status_code == 401
+
+
+def test_a_token_only_ever_moves_its_holders_own_row(app, client, make, small_course):
+    first, second = make.learner(), make.learner()
+    film_id = small_course.film.id
+    assert beacon(client, api_headers(app, first), film_id, 0, 10).status_code == 200
+    headers = api_headers(app, second)
+    assert beacon(client, headers, film_id, 10, 20).get_json()["watched_ratio"] == 0.1  # second's first beacon
+    assert beacon(client, headers, film_id, 20, 30).get_json()["watched_ratio"] == 0.2  # the steady path
+    rows = {row.user_id: row.watched for row in db.session.scalars(
+        select(ItemProgress).execution_options(populate_existing=True))}
+    assert rows == {first.id: [[0, 10_000]], second.id: [[10_000, 30_000]]}
 
 
 def test_a_malformed_beacon_on_a_started_film_is_still_422(app, client, make, small_course):

@@ -3,6 +3,7 @@
 One module per concern; everything callers use is importable from here.
 """
 from lms.auth.services.accounts import (
+    TOKEN_USER_ID,
     audit,
     authenticate,
     change_password,
@@ -22,6 +23,7 @@ from lms.auth.services.accounts import (
     search_users,
     send_invitation,
     set_password_with_token,
+    token_parameters,
     update_profile,
     user_by_email,
     user_for_api_token,
@@ -41,6 +43,7 @@ from lms.auth.services.retention import (
 )
 
 __all__ = [
+    "TOKEN_USER_ID", "token_parameters",
     "INACTIVITY_LIMIT", "INACTIVITY_NOTICE", "MAX_IMPORT_ROWS", "ImportResult", "audit", "authenticate",
     "change_password", "change_role", "check_audience", "check_full_name", "check_password_strength", "course_progress",
     "create_user", "decode_csv", "erase_user", "export_user_data", "find_email_token", "get_user", "import_users_csv",
