@@ -30,9 +30,9 @@ MAX_QUIZ_TIME = timedelta(hours=2)  # time counted for one attempt, at most (a t
 
 
 def get_quiz(quiz_id: int) -> Quiz:
-    """The quiz with its questions and choices, and its item's module and course, in three queries."""
+    """The quiz with its item's module and course, then its questions with their choices: two queries."""
     quiz = db.session.get(Quiz, quiz_id, options=[
-        selectinload(Quiz.questions).selectinload(Question.choices),
+        selectinload(Quiz.questions).joinedload(Question.choices),
         joinedload(Quiz.item).joinedload(Item.module).joinedload(Module.course)])
     if quiz is None:
         raise NotFound(_("Ce questionnaire n'existe pas."), code="quiz_not_found")
@@ -80,27 +80,44 @@ def shuffled_order(quiz: Quiz, rng: random.Random) -> dict:
     return {"questions": [question.id for question in quiz.questions], "choices": choices}
 
 
-def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None) -> QuizAttempt:
-    """The open attempt, or a new one when attempts are left (409 ``no_attempts_left`` otherwise)."""
-    check_open(quiz)
-    current = open_attempt(user, quiz)
-    if current is not None:
-        return current
-    left = attempts_left(user, quiz)
-    if left == 0:
+def latest_attempt(user: User, quiz: Quiz) -> QuizAttempt | None:
+    """The learner's attempt with the highest number. Attempts are numbered 1, 2, ... and a new one is only
+    opened when none is open, so an open attempt is always the latest one."""
+    return db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)
+                              .order_by(QuizAttempt.number.desc()).limit(1)).first()
+
+
+def _next_attempt(user: User, quiz: Quiz, latest: QuizAttempt | None, now: datetime | None) -> QuizAttempt:
+    """A new attempt after ``latest`` (not yet added), or 409 ``no_attempts_left``."""
+    submitted = latest.number if latest is not None else 0  # every attempt before a new one was submitted
+    if quiz.max_attempts is not None and submitted >= quiz.max_attempts:
         raise Conflict(_("Vous avez utilisé toutes vos tentatives pour ce questionnaire."), code="no_attempts_left")
-    number = db.session.scalar(select(func.coalesce(func.max(QuizAttempt.number), 0)).where(
-        QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)) + 1
-    attempt = QuizAttempt(user_id=user.id, quiz_id=quiz.id, course_id=quiz.item.module.course_id, number=number,
-                          role=quiz.role, order=shuffled_order(quiz, random.Random(secrets.randbits(64))),
-                          answers={}, results=[], started_at=now or utcnow())
+    return QuizAttempt(user_id=user.id, quiz_id=quiz.id, course_id=quiz.item.module.course_id, number=submitted + 1,
+                       role=quiz.role, order=shuffled_order(quiz, random.Random(secrets.randbits(64))),
+                       answers={}, results=[], started_at=now or utcnow())
+
+
+def _insert_attempt(user: User, quiz: Quiz, attempt: QuizAttempt) -> QuizAttempt | None:
+    """Insert a new attempt; ``None`` when the same learner opened one at the same moment (theirs stands)."""
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
-    except IntegrityError:  # the same learner started it twice at once: use the other one
+    except IntegrityError:
+        return None
+    return attempt
+
+
+def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None) -> QuizAttempt:
+    """The open attempt, or a new one when attempts are left (409 ``no_attempts_left`` otherwise)."""
+    check_open(quiz)
+    latest = latest_attempt(user, quiz)
+    if latest is not None and latest.submitted_at is None:
+        return latest
+    attempt = _insert_attempt(user, quiz, _next_attempt(user, quiz, latest, now))
+    if attempt is None:  # the same learner started it twice at once: use the other one
         attempt = open_attempt(user, quiz)
         if attempt is None:
-            raise Conflict(_("Cette tentative vient d'être envoyée."), code="already_answered") from None
+            raise Conflict(_("Cette tentative vient d'être envoyée."), code="already_answered")
     return attempt
 
 
@@ -163,17 +180,23 @@ def submit_attempt(user: User, quiz: Quiz, answers=None, *, attempt: QuizAttempt
     two tabs) never opens and grades an empty new attempt."""
     now = now or utcnow()
     row = progress_row(user, quiz.item)  # locks the learner's row on this item: one submission at a time
+    new = None
     if attempt is not None:
         db.session.refresh(attempt)  # a concurrent submission, seen now that the row is locked
         if attempt.submitted_at is not None:
             return attempt
     else:
-        attempt = start_attempt(user, quiz, now=now)
-    if answers is not None:
-        attempt.answers = {**attempt.answers, **check_answers(quiz, answers)}
-    attempt.score, attempt.results = grade(quiz, attempt.answers)
-    attempt.passed = quiz.role == PRE_TEST or scoring.passed(attempt.score, quiz.pass_mark)
-    attempt.submitted_at = now
+        check_open(quiz)
+        attempt = latest_attempt(user, quiz)
+        if attempt is None or attempt.submitted_at is not None:  # none open: a new one, graded before its INSERT
+            attempt = new = _next_attempt(user, quiz, attempt, now)
+    clean = check_answers(quiz, answers) if answers is not None else {}
+    _grade_attempt(quiz, attempt, clean, now)
+    if new is not None and _insert_attempt(user, quiz, new) is None:
+        attempt = open_attempt(user, quiz)  # opened at the same moment (a quiz page): grade that one
+        if attempt is None:
+            raise Conflict(_("Cette tentative vient d'être envoyée."), code="already_answered")
+        _grade_attempt(quiz, attempt, clean, now)
     spent = min(now - as_utc(attempt.started_at), MAX_QUIZ_TIME)
     row.time_spent_ms += max(int(spent.total_seconds() * 1000), 0)
     row.beacons += 1
@@ -184,6 +207,13 @@ def submit_attempt(user: User, quiz: Quiz, answers=None, *, attempt: QuizAttempt
         check_course_completion(user, quiz.item.module.course, now=now)
     db.session.flush()
     return attempt
+
+
+def _grade_attempt(quiz: Quiz, attempt: QuizAttempt, answers: dict[str, list[int]], now: datetime) -> None:
+    attempt.answers = {**attempt.answers, **answers}
+    attempt.score, attempt.results = grade(quiz, attempt.answers)
+    attempt.passed = quiz.role == PRE_TEST or scoring.passed(attempt.score, quiz.pass_mark)
+    attempt.submitted_at = now
 
 
 def feedback(quiz: Quiz, attempt: QuizAttempt) -> list[dict]:

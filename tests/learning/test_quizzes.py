@@ -130,3 +130,15 @@ def test_a_draft_quiz_cannot_be_taken(make, small_course):
     small_course.course.status = "draft"
     with pytest.raises(NotFound):
         quizzes.start_attempt(make.learner(), small_course.graded.quiz)
+
+
+def test_an_attempt_opened_by_a_quiz_page_at_the_same_moment_is_the_one_graded(make, small_course, monkeypatch):
+    """The page (GET) opened attempt 1 after this submission looked for an open attempt and before it
+    inserted its own: the INSERT collides, the page's attempt is graded instead, and nothing is lost."""
+    learner, quiz = make.learner(), small_course.graded.quiz
+    opened = quizzes.start_attempt(learner, quiz)
+    monkeypatch.setattr(quizzes, "latest_attempt", lambda user, quiz: None)  # what it saw a moment before
+    graded = quizzes.submit_attempt(learner, quiz, right_answers(quiz))
+    assert graded.id == opened.id and graded.number == 1 and graded.passed
+    assert [attempt.number for attempt in quizzes.attempts(learner, quiz)] == [1]
+    assert quizzes.attempts_left(learner, quiz) == 1
