@@ -1,7 +1,9 @@
 """Simulated learners: progress beacons, quiz answers and the course page on gunicorn + a private PostgreSQL.
 
-    .venv/bin/python bench/learner_load.py [--seconds 8] [--learners 64] [--configs sync2,sync4,gthread2x4]
-                                           [--pg synchronous_commit=off] [--out bench/results/learner_load.json]
+    .venv/bin/python bench/learner_load.py [--seconds 8] [--learners 64] [--configs sync2,sync4,gthread2x1]
+                                           [--connections 1,8,32] [--endpoints beacon,quiz,course_html,course_api]
+                                           [--pg-socket] [--pg synchronous_commit=off]
+                                           [--out bench/results/learner_load.json] [--profile N]
 
 What it does, all on 127.0.0.1 and stopped at exit:
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
 
 from lms.auth.models import COORDINATOR, User
 from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Video
@@ -65,22 +64,29 @@ class Outline:
 
 
 def course_outline(course: Course) -> Outline:
-    """Modules and items in order, with each video's duration, in three queries."""
-    modules = db.session.scalars(
-        select(Module).where(Module.course_id == course.id).order_by(Module.position, Module.id)
-        .options(selectinload(Module.items).selectinload(Item.video).load_only(Video.id, Video.duration_s,
-                                                                                Video.status))
+    """Modules and items in order, with each video's duration: one query of plain rows (no ORM objects to
+    build; every course and item page shows the outline)."""
+    rows = db.session.execute(
+        select(Module.id, Module.title, Module.summary, Item.id.label("item_id"), Item.kind,
+               Item.title.label("item_title"), Item.required, Item.estimated_minutes, Item.content_note,
+               Video.duration_s)
+        .select_from(Module).outerjoin(Item, Item.module_id == Module.id).outerjoin(Video, Video.id == Item.video_id)
+        .where(Module.course_id == course.id)
+        .order_by(Module.position, Module.id, Item.position, Item.id)
     ).all()
-    number, result = 0, []
-    for module in modules:
-        items = []
-        for item in sorted(module.items, key=lambda i: (i.position, i.id)):
-            number += 1
-            seconds = item.video.duration_s if item.kind == VIDEO and item.video is not None else None
-            items.append(OutlineItem(id=item.id, kind=item.kind, title=item.title, required=item.required,
-                                     estimated_minutes=item.estimated_minutes, video_seconds=seconds,
-                                     sensitive=bool((item.content_note or "").strip()), number=number))
-        result.append(OutlineModule(id=module.id, title=module.title, summary=module.summary or "", items=items))
+    number, result, by_id = 0, [], {}
+    for row in rows:
+        module = by_id.get(row.id)
+        if module is None:
+            module = by_id[row.id] = OutlineModule(id=row.id, title=row.title, summary=row.summary or "", items=[])
+            result.append(module)
+        if row.item_id is None:  # a module without items yet
+            continue
+        number += 1
+        module.items.append(OutlineItem(
+            id=row.item_id, kind=row.kind, title=row.item_title, required=row.required,
+            estimated_minutes=row.estimated_minutes, video_seconds=row.duration_s if row.kind == VIDEO else None,
+            sensitive=bool((row.content_note or "").strip()), number=number))
     return Outline(modules=result)
 
 
