@@ -5,7 +5,7 @@ The app is loaded once in the master, then the workers are forked from it:
 - the master's objects (imported code, the app, its templates and translations) are moved out of the
   garbage collector's reach (``gc.freeze``): a collection in a worker no longer walks them, which trims
   the slowest requests, and their memory pages stay shared with the master instead of being copied into
-  each worker (bench/RESULTS.md: 115 → 104 MB per worker, beacon p99 87 → 51 ms);
+  each worker (measured: 115 → 107 MB per worker, and a shorter tail of slow beacons);
 - each worker starts with an empty database pool: a connection the master might have opened is never
   shared between processes.
 
