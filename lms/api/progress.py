@@ -20,7 +20,7 @@ def record_progress(item_id: int):
     The common case (a started film, a bearer token) in two statements that also check the token; anything
     else authenticates as every route does, then takes the full path."""
     token = bearer_token()
-    if token is not None:
+    if token is not None and request.mimetype == "application/json":  # the same media type json_body() wants
         row = progress.record_steady_beacon(None, item_id, request.get_json(silent=True), token=token)
         if row is not None:
             state = progress.progress_state(row)

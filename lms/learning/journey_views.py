@@ -68,8 +68,9 @@ def record_progress(course_id: int, item_id: int):
     """The browser's twin of POST /api/v1/items/<id>/progress (session cookie + CSRF header):
     video ``{position_s, watched: [[start_s, end_s], ...]}``, text ``{}`` -> ``{watched_ratio, completed, position_s}``."""
     try:
-        row = progress.record_steady_beacon(current_user, item_id, request.get_json(silent=True), course_id=course_id)
-        if row is not None:  # the common case, in two statements
+        body = request.get_json(silent=True) if request.mimetype == "application/json" else None
+        row = progress.record_steady_beacon(current_user, item_id, body, course_id=course_id)
+        if row is not None:  # the common case (player.js sends JSON), in two statements
             state = progress.progress_state(row)
             commit()
             return jsonify(state)
