@@ -10,7 +10,7 @@ from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
 from lms.learning.models import ItemProgress
-from lms.learning.progress import record_video_progress
+from lms.learning.progress import record_steady_beacon, record_video_progress
 from tests import factories
 from tests.videotools import course_using, ready_video
 
@@ -19,7 +19,15 @@ pytestmark = pytest.mark.no_transaction
 BEACONS = 20
 
 
-def test_twenty_concurrent_beacons_of_adjacent_segments_end_at_full_coverage(app):
+def views_order(user, item, position, watched):
+    """What the beacon routes do: the steady path first, the full path when it declines."""
+    if record_steady_beacon(user, item.id, {"position_s": position, "watched": watched}) is None:
+        record_video_progress(user, item, position, watched)
+
+
+@pytest.mark.parametrize("path, primed", [(record_video_progress, False), (views_order, True)],
+                         ids=["full path", "steady path on a started film"])
+def test_twenty_concurrent_beacons_of_adjacent_segments_end_at_full_coverage(app, path, primed):
     with app.app_context():
         tag = uuid.uuid4().hex[:8]
         learner = factories.learner(email=f"race-{tag}@example.org")
@@ -35,9 +43,13 @@ def test_twenty_concurrent_beacons_of_adjacent_segments_end_at_full_coverage(app
         commit()
         item_id, course_id = course.modules[0].items[0].id, course.id
         learner_id, trainer_id = learner.id, trainer.id
+        if primed:  # the first segment already sent: the others find the row and take the steady path
+            record_video_progress(learner, course.modules[0].items[0], 10, [[0, 10]])
+            commit()
         db.session.remove()
 
-    barrier = threading.Barrier(BEACONS)
+    first = 1 if primed else 0
+    barrier = threading.Barrier(BEACONS - first)
     errors = []
 
     def beacon(n: int) -> None:
@@ -45,14 +57,14 @@ def test_twenty_concurrent_beacons_of_adjacent_segments_end_at_full_coverage(app
             try:
                 barrier.wait(timeout=10)
                 user, item = db.session.get(User, learner_id), db.session.get(Item, item_id)
-                record_video_progress(user, item, n * 10 + 10, [[n * 10, n * 10 + 10]])
+                path(user, item, n * 10 + 10, [[n * 10, n * 10 + 10]])
                 commit()
             except Exception as exc:  # noqa: BLE001 (reported below, with the thread's number)
                 errors.append(f"{n}: {exc!r}")
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=beacon, args=(n,)) for n in range(BEACONS)]
+    threads = [threading.Thread(target=beacon, args=(n,)) for n in range(first, BEACONS)]
     for thread in threads:
         thread.start()
     for thread in threads:
