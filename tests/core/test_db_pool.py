@@ -6,43 +6,34 @@ from sqlalchemy import create_engine
 from lms.core import db as unit_of_work
 
 
-def killer(app):
-    """Close a pooled connection the way its server would: pg_terminate_backend on PostgreSQL, close() on SQLite."""
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if url.startswith("postgresql"):
-        admin = create_engine(url)
-
-        def kill(conn):
-            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
-            return lambda dbapi_connection: _terminate(admin, pid)
-
-        return url, kill, admin
-    return url, lambda conn: (lambda dbapi_connection: dbapi_connection.close()), None
-
-
-def _terminate(admin, pid):
-    with admin.connect() as conn:
-        assert conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})").scalar() is True
+def kill(url: str, dbapi_connection, backend_pid: int | None) -> None:
+    """End a pooled connection the way its server would: pg_terminate_backend on PostgreSQL, close() on SQLite."""
+    if backend_pid is None:
+        dbapi_connection.close()
+        return
+    admin = create_engine(url)
+    try:
+        with admin.connect() as conn:
+            assert conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(backend_pid)})").scalar() is True
+    finally:
+        admin.dispose()
 
 
 @pytest.mark.no_transaction  # its own engine: the test transaction's write lock would block it on SQLite
 def test_a_connection_that_died_while_idle_is_replaced_before_use(app):
-    url, kill_of, admin = killer(app)
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            kill = kill_of(conn)
-            first = conn.connection.dbapi_connection
-            info = conn.connection.info
+            first, info = conn.connection.dbapi_connection, conn.connection.info
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() if url.startswith("postgresql") else None
         info[unit_of_work._CHECKED_IN] -= unit_of_work.PING_AFTER_IDLE_S + 1  # idle for a while
-        kill(first)
+        kill(url, first, pid)
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT 41 + 1").scalar() == 42
             assert conn.connection.dbapi_connection is not first
     finally:
         engine.dispose()
-        if admin is not None:
-            admin.dispose()
 
 
 def test_only_a_connection_idle_for_a_while_is_pinged(tmp_path):
