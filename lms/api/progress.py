@@ -6,10 +6,9 @@ from flask_babel import gettext as _
 
 from lms.api import bp
 from lms.api.common import authenticated, bearer_token, caller, json_body
-from lms.authoring.models import TEXT, VIDEO
 from lms.authoring.permissions import require_view_course
 from lms.core.db import commit
-from lms.core.errors import Conflict, Invalid
+from lms.core.errors import Invalid
 from lms.learning import progress, quizzes
 
 
@@ -33,14 +32,7 @@ def record_progress(item_id: int):
 def record_any_progress(item_id: int):
     item = progress.get_item(item_id)
     require_view_course(caller(), item.module.course)
-    body = json_body()
-    if item.kind == VIDEO:
-        position, watched = progress.parse_beacon(body)
-        row = progress.record_video_progress(caller(), item, position, watched)
-    elif item.kind == TEXT:
-        row = progress.mark_text_read(caller(), item)
-    else:
-        raise Conflict(_("Un questionnaire se termine en envoyant ses réponses."), code="answer_the_quiz")
+    row = progress.record_item_progress(caller(), item, json_body())
     state = progress.progress_state(row)
     commit()
     return jsonify(state)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.authoring import services as authoring
-from lms.authoring.models import TEXT, VIDEO, Course, Item
+from lms.authoring.models import TEXT, Course, Item
 from lms.core.db import commit
 from lms.core.errors import BadRequest, Conflict, DomainError, NotFound, UnsupportedMediaType, error_response
 from lms.learning import bp, completion, progress, queries
@@ -75,14 +75,7 @@ def record_progress(course_id: int, item_id: int):
             commit()
             return jsonify(state)
         _course, item = viewable_item(course_id, item_id)
-        body = beacon_body()
-        if item.kind == VIDEO:
-            position, watched = progress.parse_beacon(body)
-            row = progress.record_video_progress(current_user, item, position, watched)
-        elif item.kind == TEXT:
-            row = progress.mark_text_read(current_user, item)
-        else:
-            raise Conflict(_("Un questionnaire se termine en envoyant ses réponses."), code="answer_the_quiz")
+        row = progress.record_item_progress(current_user, item, beacon_body())
         state = progress.progress_state(row)
         commit()
     except DomainError as exc:

@@ -203,6 +203,17 @@ def record_steady_beacon(user: User | None, item_id: int, body, *, token: str | 
                         completed_at=state.completed_at, **values)
 
 
+def record_item_progress(user: User, item: Item, body: dict) -> ItemProgress:
+    """A beacon by item kind (the full path of both beacon routes): a film's segments, a text read;
+    a quiz completes only by its answers (409)."""
+    if item.kind == VIDEO:
+        position, watched = parse_beacon(body)
+        return record_video_progress(user, item, position, watched)
+    if item.kind == TEXT:
+        return mark_text_read(user, item)
+    raise Conflict(_("Un questionnaire se termine en envoyant ses réponses."), code="answer_the_quiz")
+
+
 def mark_text_read(user: User, item: Item, *, now: datetime | None = None) -> ItemProgress:
     _check_item(user, item)
     if item.kind != TEXT:

@@ -3,15 +3,8 @@ import pytest
 
 from lms.core.ranges import UNSATISFIABLE, ByteRange, parse_range
 from tests.conftest import api_headers, login_as
-from tests.videotools import VTT, course_using, ready_video
-
-CONTENT = bytes(range(256)) * 40  # 10240 bytes
-SIZE = len(CONTENT)
-
-
-@pytest.fixture
-def video(make):
-    return ready_video(make.trainer(), content=CONTENT)
+from tests.media.conftest import CONTENT, SIZE
+from tests.videotools import VTT, course_using
 
 
 @pytest.fixture
