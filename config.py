@@ -39,6 +39,8 @@ class Config:
     REDIS_URL = env("REDIS_URL")
     MEDIA_ROOT = env("MEDIA_ROOT", str(BASE_DIR / "media"))
     BASE_URL = env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Entries per process of lms.core.cache (outlines, quizzes, page fragments; a few KiB each).
+    CONTENT_CACHE_SIZE = env_int("CONTENT_CACHE_SIZE", 512)
 
     # Mail: with no SMTP host, messages stay in the outbox ("Journal des envois").
     SMTP_HOST = env("SMTP_HOST")

@@ -36,6 +36,9 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     from lms.core.i18n import install_template_translations
 
     install_template_translations(app)
+    from lms.core.cache import init_content_cache
+
+    init_content_cache(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

@@ -6,10 +6,12 @@ at item ids, survives an update.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
+from itertools import chain
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from lms.core.clock import utcnow
 from lms.core.errors import Conflict
@@ -23,6 +25,10 @@ QUIZ_ROLES = (GRADED, PRE_TEST, POST_TEST)
 SINGLE, MULTIPLE, TRUE_FALSE = "single", "multiple", "true_false"
 QUESTION_KINDS = (SINGLE, MULTIPLE, TRUE_FALSE)
 PROCESSING, READY, FAILED = "processing", "ready", "failed"
+
+
+def new_content_key() -> str:
+    return secrets.token_hex(8)
 
 
 class Course(db.Model):
@@ -45,6 +51,10 @@ class Course(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Replaced by every change to the course or anything it shows (see _renew_content_keys below): what learners'
+    # pages cache about a course (lms.core.cache) is keyed on it, so a cache entry can never be stale. Random
+    # rather than a counter, so that a key never comes back (a rolled-back edit, a restored database).
+    content_key: Mapped[str] = mapped_column(String(32), default=new_content_key)
 
     modules: Mapped[list[Module]] = relationship(back_populates="course", order_by="Module.position",
                                                  cascade="all, delete-orphan")
@@ -191,3 +201,46 @@ class Caption(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     video: Mapped[Video] = relationship(back_populates="captions")
+
+
+# -- the content key: renewed in the flush that writes any change to a course's content ----------------------
+
+CONTENT_MODELS = (Course, Module, Item, Quiz, Question, Choice, Video, Caption)
+
+
+def _courses_showing(session: Session, thing) -> set[int]:
+    """Ids of the courses whose content includes ``thing`` (a video: every course with an item playing it)."""
+    if isinstance(thing, Caption):
+        thing = thing.video
+    if isinstance(thing, Video):
+        if thing.id is None:  # a new video is in no course yet (new items playing it are changes of their own)
+            return set()
+        return set(session.scalars(select(Module.course_id).join(Item, Item.module_id == Module.id)
+                                   .where(Item.video_id == thing.id)))
+    for kind, parent in ((Choice, "question"), (Question, "quiz"), (Quiz, "item"), (Item, "module")):
+        if isinstance(thing, kind):
+            thing = getattr(thing, parent)
+    if isinstance(thing, Module):
+        thing = thing.course
+    return {thing.id} if isinstance(thing, Course) and thing.id is not None else set()
+
+
+@event.listens_for(Session, "before_flush")
+def _renew_content_keys(session: Session, flush_context, instances) -> None:
+    """Every course whose content this flush adds, changes or deletes gets a new ``content_key`` in the same
+    flush (so in the same transaction: a rolled-back edit leaves the key as it was). All writes to these
+    tables go through the ORM; a new course gets its first key from the column default."""
+    changed = [thing for thing in chain(session.new, session.dirty, session.deleted)
+               if isinstance(thing, CONTENT_MODELS)]
+    if not changed:
+        return
+    with session.no_autoflush:
+        course_ids = set()
+        for thing in changed:
+            if thing in session.dirty and not session.is_modified(thing):
+                continue
+            course_ids |= _courses_showing(session, thing)
+        for course_id in course_ids:
+            course = session.get(Course, course_id)
+            if course is not None and course not in session.deleted:
+                course.content_key = new_content_key()

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from lms.auth.models import COORDINATOR, User
 from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Video
 from lms.authoring.permissions import is_staff
+from lms.core.cache import cached
 from lms.extensions import db
 from lms.learning.models import ItemProgress
 
@@ -64,14 +65,19 @@ class Outline:
 
 
 def course_outline(course: Course) -> Outline:
-    """Modules and items in order, with each video's duration: one query of plain rows (no ORM objects to
-    build; every course and item page shows the outline)."""
+    """Modules and items in order, with each video's duration; built once per content key of the course
+    (lms.core.cache), so shared between requests: read it, never change it."""
+    return cached(("outline", course.id, course.content_key), lambda: _read_outline(course.id))
+
+
+def _read_outline(course_id: int) -> Outline:
+    """One query of plain rows (no ORM objects to build)."""
     rows = db.session.execute(
         select(Module.id, Module.title, Module.summary, Item.id.label("item_id"), Item.kind,
                Item.title.label("item_title"), Item.required, Item.estimated_minutes, Item.content_note,
                Video.duration_s)
         .select_from(Module).outerjoin(Item, Item.module_id == Module.id).outerjoin(Video, Video.id == Item.video_id)
-        .where(Module.course_id == course.id)
+        .where(Module.course_id == course_id)
         .order_by(Module.position, Module.id, Item.position, Item.id)
     ).all()
     number, result, by_id = 0, [], {}
