@@ -11,6 +11,7 @@ from lms.core.errors import NotFound
 from lms.core.markdown import render_markdown
 from lms.learning import bp, queries
 from lms.learning.completion import completion_of
+from lms.learning.course_page import course_page_parts
 from lms.learning.journey_views import certificate_of
 from lms.learning.permissions import is_preview, require_view_course_page
 from lms.media.urls import media_urls
@@ -54,8 +55,8 @@ def show_course(course_id: int):
     state = queries.course_state(outline, queries.progress_by_item(current_user, course.id))
     done = completion_of(current_user, course)
     return render_template("learning/course.html", course=course, outline=outline, first=first,
-                           preview=is_preview(current_user, course), state=state, completion=done,
-                           certificate=certificate_of(done))
+                           parts=course_page_parts(course, outline), preview=is_preview(current_user, course),
+                           state=state, completion=done, certificate=certificate_of(done))
 
 
 @bp.get("/formations/<int:course_id>/elements/<int:item_id>")

@@ -9,7 +9,7 @@ from lms.authoring.models import PUBLISHED, Choice, Course, Item, Module, Questi
 from lms.core.db import commit
 from lms.core.markdown import render_markdown
 from lms.extensions import db
-from tests.conftest import login_as
+from tests.conftest import login_as, post_form
 from tests.videotools import ready_video
 
 SUPPORT = {"contact": "Coordination du CLSM de Metz", "response_time": "2 jours ouvrés",
@@ -234,3 +234,41 @@ def test_render_markdown_strips_scripts_handlers_and_dangerous_links():
     assert "<h1>" not in html and "<h2>Titre</h2>" in html and "<strong>ok</strong>" in html
     assert str(render_markdown("## A", shift_headings=1)) == "<h3>A</h3>"
     assert str(render_markdown(None)) == ""
+
+
+def test_the_page_shows_an_edit_at_once_although_its_parts_are_cached(client, make):
+    """The sheet and outline are rendered once per content key: the next request after any edit has a new key."""
+    trainer = make.trainer()
+    course = full_course(trainer)
+    login_as(client, make.learner())
+    assert "En vidéo : repérer" in page(client, f"/formations/{course.id}")
+    authoring.update_item(trainer, items(course)["video"], title="Le film, renommé", required=True)
+    course.assessment = "Un quiz noté à 80 %."
+    commit()
+    html = page(client, f"/formations/{course.id}")
+    assert "Le film, renommé" in html and "En vidéo : repérer" not in html
+    assert "Un quiz noté à 80 %." in html and "à 60 %" not in html
+
+
+def test_each_learner_sees_their_own_statuses_in_the_shared_outline(app, client, make):
+    course = full_course(make.trainer())
+    first, second = make.learner(), make.learner()
+    login_as(client, first)
+    text = f"/formations/{course.id}/elements/{items(course)['texte'].id}"
+    assert post_form(client, f"{text}/lu", token_from=text).status_code in (302, 303)
+    assert page(client, f"/formations/{course.id}").count("Terminé") == 1
+    other = login_as(app.test_client(), second)
+    html = page(other, f"/formations/{course.id}")
+    assert "Terminé" not in html and html.count("À faire") == 3
+    assert "<!--item-status" not in html
+
+
+def test_a_title_shaped_like_the_status_slot_stays_text(client, make):
+    trainer = make.trainer()
+    course = full_course(trainer)
+    authoring.update_item(trainer, items(course)["texte"], title="<!--item-status:1--> titre", required=False,
+                          body_markdown="Écouter.")
+    commit()
+    login_as(client, make.learner())
+    html = page(client, f"/formations/{course.id}")
+    assert "&lt;!--item-status:1--&gt; titre" in html and html.count("À faire") == 3
