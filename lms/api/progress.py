@@ -41,7 +41,7 @@ def record_any_progress(item_id: int):
 def quiz_state(user, quiz) -> dict:
     attempt = quizzes.open_attempt(user, quiz)
     left = quizzes.attempts_left(user, quiz)
-    return {"id": quiz.id, "item_id": quiz.item_id, "title": quiz.item.title, "role": quiz.role,
+    return {"id": quiz.id, "item_id": quiz.item_id, "title": quiz.title, "role": quiz.role,
             "pass_mark": quiz.pass_mark, "max_attempts": quiz.max_attempts, "attempts_left": left,
             "questions": quizzes.questions_for(quiz, attempt)}
 
@@ -50,9 +50,9 @@ def quiz_state(user, quiz) -> dict:
 @authenticated
 def get_quiz(quiz_id: int):
     """Questions and choices without ``correct`` (in the order of the learner's open attempt, if any)."""
-    quiz = quizzes.get_quiz(quiz_id)
-    require_view_course(caller(), quiz.item.module.course)
-    quizzes.check_open(quiz)
+    quiz, course = quizzes.quiz_in_course(quiz_id)
+    require_view_course(caller(), course)
+    quizzes.check_open(course)
     return jsonify(quiz_state(caller(), quiz))
 
 
@@ -60,8 +60,8 @@ def get_quiz(quiz_id: int):
 @authenticated
 def submit_attempt(quiz_id: int):
     """201 ``{score, passed, attempts_left, feedback}``; 409 ``no_attempts_left``."""
-    quiz = quizzes.get_quiz(quiz_id)
-    require_view_course(caller(), quiz.item.module.course)
+    quiz, course = quizzes.quiz_in_course(quiz_id)
+    require_view_course(caller(), course)
     body = json_body()
     if "answers" not in body:
         raise Invalid(fields={"answers": _("Ce champ est obligatoire.")})

@@ -80,7 +80,12 @@ def _check_item(user: User, item: Item) -> None:
 
 def progress_row(user: User, item: Item, *, lock: bool = True) -> ItemProgress:
     """The learner's row for the item, created if missing, locked for this transaction."""
-    query = select(ItemProgress).where(ItemProgress.user_id == user.id, ItemProgress.item_id == item.id)
+    return progress_row_of(user, item.id, item.module.course_id, lock=lock)
+
+
+def progress_row_of(user: User, item_id: int, course_id: int, *, lock: bool = True) -> ItemProgress:
+    """``progress_row`` by ids (a quiz taken from its cached paper has no Item object)."""
+    query = select(ItemProgress).where(ItemProgress.user_id == user.id, ItemProgress.item_id == item_id)
     if lock:  # a locked read sees the row as it is now, even if this session loaded it before
         query = query.with_for_update().execution_options(populate_existing=True)
     row = db.session.scalars(query).one_or_none()
@@ -88,7 +93,7 @@ def progress_row(user: User, item: Item, *, lock: bool = True) -> ItemProgress:
         return row
     try:
         with db.session.begin_nested():
-            row = ItemProgress(user_id=user.id, item_id=item.id, course_id=item.module.course_id, watched=[],
+            row = ItemProgress(user_id=user.id, item_id=item_id, course_id=course_id, watched=[],
                                watched_ms=0, duration_ms=0, position_ms=0, time_spent_ms=0, beacons=0,
                                started_at=utcnow())
             db.session.add(row)

@@ -35,7 +35,7 @@ def _quiz(course_id: int, item_id: int, *, answering: bool = True) -> tuple[Cour
     if item is None or item.quiz is None:
         raise NotFound()
     if answering:
-        quizzes.check_open(item.quiz)  # a draft is previewed, never answered
+        quizzes.check_open(course)  # a draft is previewed, never answered
     return course, item, item.quiz
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -17,16 +18,52 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms.auth.models import User
-from lms.authoring.models import PRE_TEST, PUBLISHED, Item, Module, Question, Quiz
+from lms.authoring.models import PRE_TEST, PUBLISHED, Course, Item, Module, Question, Quiz
+from lms.core.cache import cached
 from lms.core.clock import as_utc, utcnow
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.learning import scoring
 from lms.learning.completion import check_course_completion
 from lms.learning.models import QuizAttempt
-from lms.learning.progress import progress_row
+from lms.learning.progress import progress_row_of
 
 MAX_QUIZ_TIME = timedelta(hours=2)  # time counted for one attempt, at most (a tab left open overnight)
+
+
+@dataclass(frozen=True)
+class ChoicePaper:
+    id: int
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class QuestionPaper:
+    id: int
+    kind: str
+    prompt: str
+    explanation: str
+    choices: tuple[ChoicePaper, ...]
+
+
+@dataclass(frozen=True)
+class QuizPaper:
+    """A quiz as learners take it, answers included (they stay on the server): plain values, built once per
+    content key of its course (lms.core.cache) and shared between requests. The rules below take it, or a
+    ``Quiz`` row, which they turn into its paper (the attributes they read have the same names)."""
+    id: int
+    item_id: int
+    course_id: int
+    title: str
+    role: str
+    pass_mark: int
+    max_attempts: int | None
+    questions: tuple[QuestionPaper, ...]
+
+
+AnyQuiz = Quiz | QuizPaper
 
 
 def get_quiz(quiz_id: int) -> Quiz:
@@ -39,36 +76,69 @@ def get_quiz(quiz_id: int) -> Quiz:
     return quiz
 
 
-def check_open(quiz: Quiz) -> None:
-    if quiz.item.module.course.status != PUBLISHED:
+def _paper(quiz: Quiz) -> QuizPaper:
+    return QuizPaper(
+        id=quiz.id, item_id=quiz.item_id, course_id=quiz.item.module.course_id, title=quiz.item.title,
+        role=quiz.role, pass_mark=quiz.pass_mark, max_attempts=quiz.max_attempts,
+        questions=tuple(QuestionPaper(
+            id=question.id, kind=question.kind, prompt=question.prompt, explanation=question.explanation or "",
+            choices=tuple(ChoicePaper(id=choice.id, text=choice.text, correct=choice.correct,
+                                      feedback=choice.feedback or "") for choice in question.choices))
+            for question in quiz.questions))
+
+
+def paper_of(quiz: AnyQuiz) -> QuizPaper:
+    if isinstance(quiz, QuizPaper):
+        return quiz
+    return cached(("quiz", quiz.id, quiz.item.module.course.content_key), lambda: _paper(quiz))
+
+
+def quiz_in_course(quiz_id: int) -> tuple[QuizPaper, Course]:
+    """The quiz as learners take it and its course: one query for the course (which holds the content key),
+    the quiz from the cache when it was built for this key already."""
+    course = db.session.scalar(
+        select(Course).join(Module, Module.course_id == Course.id).join(Item, Item.module_id == Module.id)
+        .join(Quiz, Quiz.item_id == Item.id).where(Quiz.id == quiz_id))
+    if course is None:
+        raise NotFound(_("Ce questionnaire n'existe pas."), code="quiz_not_found")
+    return cached(("quiz", quiz_id, course.content_key), lambda: _paper(get_quiz(quiz_id))), course
+
+
+def check_open(course: Course) -> None:
+    """Quizzes are answered in published courses only (a draft is previewed, never answered)."""
+    if course.status != PUBLISHED:
         raise NotFound(_("Ce questionnaire n'existe pas."), code="quiz_not_found")
 
 
-def submitted_count(user: User, quiz: Quiz) -> int:
+def _course_of(quiz: QuizPaper) -> Course:
+    return db.session.get(Course, quiz.course_id)  # in the session already: no query
+
+
+def submitted_count(user: User, quiz: AnyQuiz) -> int:
     return db.session.scalar(select(func.count()).select_from(QuizAttempt).where(
         QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id, QuizAttempt.submitted_at.is_not(None))) or 0
 
 
-def attempts_left(user: User, quiz: Quiz) -> int | None:
+def attempts_left(user: User, quiz: AnyQuiz) -> int | None:
     """None: unlimited."""
     if quiz.max_attempts is None:
         return None
     return max(quiz.max_attempts - submitted_count(user, quiz), 0)
 
 
-def open_attempt(user: User, quiz: Quiz) -> QuizAttempt | None:
+def open_attempt(user: User, quiz: AnyQuiz) -> QuizAttempt | None:
     return db.session.scalars(select(QuizAttempt).where(
         QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id, QuizAttempt.submitted_at.is_(None))
         .order_by(QuizAttempt.id.desc())).first()
 
 
-def attempts(user: User, quiz: Quiz) -> list[QuizAttempt]:
+def attempts(user: User, quiz: AnyQuiz) -> list[QuizAttempt]:
     return list(db.session.scalars(select(QuizAttempt).where(
         QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id, QuizAttempt.submitted_at.is_not(None))
         .order_by(QuizAttempt.number)))
 
 
-def shuffled_order(quiz: Quiz, rng: random.Random) -> dict:
+def shuffled_order(quiz: AnyQuiz, rng: random.Random) -> dict:
     """Questions keep the trainer's order (they build on each other); choices are shuffled,
     except true/false ("Vrai" before "Faux" reads naturally)."""
     choices = {}
@@ -80,24 +150,24 @@ def shuffled_order(quiz: Quiz, rng: random.Random) -> dict:
     return {"questions": [question.id for question in quiz.questions], "choices": choices}
 
 
-def latest_attempt(user: User, quiz: Quiz) -> QuizAttempt | None:
+def latest_attempt(user: User, quiz: AnyQuiz) -> QuizAttempt | None:
     """The learner's attempt with the highest number. Attempts are numbered 1, 2, ... and a new one is only
     opened when none is open, so an open attempt is always the latest one."""
     return db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)
                               .order_by(QuizAttempt.number.desc()).limit(1)).first()
 
 
-def _next_attempt(user: User, quiz: Quiz, latest: QuizAttempt | None, now: datetime | None) -> QuizAttempt:
+def _next_attempt(user: User, quiz: QuizPaper, latest: QuizAttempt | None, now: datetime | None) -> QuizAttempt:
     """A new attempt after ``latest`` (not yet added), or 409 ``no_attempts_left``."""
     submitted = latest.number if latest is not None else 0  # every attempt before a new one was submitted
     if quiz.max_attempts is not None and submitted >= quiz.max_attempts:
         raise Conflict(_("Vous avez utilisé toutes vos tentatives pour ce questionnaire."), code="no_attempts_left")
-    return QuizAttempt(user_id=user.id, quiz_id=quiz.id, course_id=quiz.item.module.course_id, number=submitted + 1,
+    return QuizAttempt(user_id=user.id, quiz_id=quiz.id, course_id=quiz.course_id, number=submitted + 1,
                        role=quiz.role, order=shuffled_order(quiz, random.Random(secrets.randbits(64))),
                        answers={}, results=[], started_at=now or utcnow())
 
 
-def _insert_attempt(user: User, quiz: Quiz, attempt: QuizAttempt) -> QuizAttempt | None:
+def _insert_attempt(user: User, quiz: AnyQuiz, attempt: QuizAttempt) -> QuizAttempt | None:
     """Insert a new attempt; ``None`` when the same learner opened one at the same moment (theirs stands)."""
     try:
         with db.session.begin_nested():
@@ -107,9 +177,10 @@ def _insert_attempt(user: User, quiz: Quiz, attempt: QuizAttempt) -> QuizAttempt
     return attempt
 
 
-def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None) -> QuizAttempt:
+def start_attempt(user: User, quiz: AnyQuiz, *, now: datetime | None = None) -> QuizAttempt:
     """The open attempt, or a new one when attempts are left (409 ``no_attempts_left`` otherwise)."""
-    check_open(quiz)
+    quiz = paper_of(quiz)
+    check_open(_course_of(quiz))
     latest = latest_attempt(user, quiz)
     if latest is not None and latest.submitted_at is None:
         return latest
@@ -121,7 +192,7 @@ def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None) -> Qui
     return attempt
 
 
-def check_answers(quiz: Quiz, answers) -> dict[str, list[int]]:
+def check_answers(quiz: AnyQuiz, answers) -> dict[str, list[int]]:
     """``{"<question_id>": [choice_id, ...]}``: known questions, their own choices, one choice where one is asked."""
     if not isinstance(answers, dict):
         raise Invalid(fields={"answers": _("Un objet {\"<question_id>\": [<choice_id>, ...]} est attendu.")})
@@ -149,7 +220,7 @@ def check_answers(quiz: Quiz, answers) -> dict[str, list[int]]:
     return clean
 
 
-def save_answers(user: User, attempt: QuizAttempt, quiz: Quiz, answers) -> QuizAttempt:
+def save_answers(user: User, attempt: QuizAttempt, quiz: AnyQuiz, answers) -> QuizAttempt:
     """Answers kept on the server before the final submission (the review step)."""
     if attempt.user_id != user.id:
         raise NotFound(_("Cette tentative n'existe pas."), code="attempt_not_found")
@@ -160,7 +231,7 @@ def save_answers(user: User, attempt: QuizAttempt, quiz: Quiz, answers) -> QuizA
     return attempt
 
 
-def grade(quiz: Quiz, answers: dict[str, list[int]]) -> tuple[int, list[dict]]:
+def grade(quiz: AnyQuiz, answers: dict[str, list[int]]) -> tuple[int, list[dict]]:
     results, scores = [], []
     for question in quiz.questions:
         correct = [choice.id for choice in question.choices if choice.correct]
@@ -171,7 +242,7 @@ def grade(quiz: Quiz, answers: dict[str, list[int]]) -> tuple[int, list[dict]]:
     return scoring.quiz_score(scores), results
 
 
-def submit_attempt(user: User, quiz: Quiz, answers=None, *, attempt: QuizAttempt | None = None,
+def submit_attempt(user: User, quiz: AnyQuiz, answers=None, *, attempt: QuizAttempt | None = None,
                    now: datetime | None = None) -> QuizAttempt:
     """Grade the open attempt (opened now if there is none) with its saved answers and ``answers``.
 
@@ -179,14 +250,16 @@ def submit_attempt(user: User, quiz: Quiz, answers=None, *, attempt: QuizAttempt
     as it is when it was already submitted: a second POST of the form (double click, back button,
     two tabs) never opens and grades an empty new attempt."""
     now = now or utcnow()
-    row = progress_row(user, quiz.item)  # locks the learner's row on this item: one submission at a time
+    quiz, course = paper_of(quiz), None
+    # locks the learner's row on this item: one submission at a time
+    row = progress_row_of(user, quiz.item_id, quiz.course_id)
     new = None
     if attempt is not None:
         db.session.refresh(attempt)  # a concurrent submission, seen now that the row is locked
         if attempt.submitted_at is not None:
             return attempt
     else:
-        check_open(quiz)
+        check_open(course := _course_of(quiz))
         attempt = latest_attempt(user, quiz)
         if attempt is None or attempt.submitted_at is not None:  # none open: a new one, graded before its INSERT
             attempt = new = _next_attempt(user, quiz, attempt, now)
@@ -204,19 +277,19 @@ def submit_attempt(user: User, quiz: Quiz, answers=None, *, attempt: QuizAttempt
     if row.completed_at is None and attempt.passed:
         row.completed_at = now
         db.session.flush()
-        check_course_completion(user, quiz.item.module.course, now=now)
+        check_course_completion(user, course or _course_of(quiz), now=now)
     db.session.flush()
     return attempt
 
 
-def _grade_attempt(quiz: Quiz, attempt: QuizAttempt, answers: dict[str, list[int]], now: datetime) -> None:
+def _grade_attempt(quiz: AnyQuiz, attempt: QuizAttempt, answers: dict[str, list[int]], now: datetime) -> None:
     attempt.answers = {**attempt.answers, **answers}
     attempt.score, attempt.results = grade(quiz, attempt.answers)
     attempt.passed = quiz.role == PRE_TEST or scoring.passed(attempt.score, quiz.pass_mark)
     attempt.submitted_at = now
 
 
-def feedback(quiz: Quiz, attempt: QuizAttempt) -> list[dict]:
+def feedback(quiz: AnyQuiz, attempt: QuizAttempt) -> list[dict]:
     """What the learner sees after submitting: per question, right or not, the explanation,
     and each chosen choice's feedback."""
     results = {result["question_id"]: result for result in attempt.results}
@@ -233,7 +306,7 @@ def feedback(quiz: Quiz, attempt: QuizAttempt) -> list[dict]:
     return out
 
 
-def questions_for(quiz: Quiz, attempt: QuizAttempt | None = None) -> list[dict]:
+def questions_for(quiz: AnyQuiz, attempt: QuizAttempt | None = None) -> list[dict]:
     """Questions and choices WITHOUT the correct flags, in the attempt's order when there is one."""
     order = attempt.order if attempt is not None else None
     by_id = {question.id: question for question in quiz.questions}

@@ -1,8 +1,10 @@
 """Progress and quizzes in the JSON API (API.md "Progress and quizzes")."""
 import pytest
 
+from lms.authoring import services as authoring
+from lms.core.db import commit
 from tests.conftest import api_headers
-from tests.learningtools import right_answers, wrong_answers
+from tests.learningtools import quiz_spec, right_answers, wrong_answers
 
 
 @pytest.fixture
@@ -145,3 +147,25 @@ def test_completing_every_required_item_completes_the_course(app, client, learne
     certificates = client.get("/api/v1/me/certificates", headers=api_headers(app, learner)).get_json()["items"]
     assert [c["course_id"] for c in certificates] == [small_course.course.id]
     assert [m.subject for m in outbox()] == ["Votre attestation est disponible"]
+
+
+def test_a_quiz_edited_between_two_answers_is_graded_as_edited(app, client, make, small_course):
+    """The quiz is kept once per content key: an edit (the right answer changed, a question added) shows in the
+    next request's grading and questions, in the API as in the pages."""
+    first, second = make.learner(), make.learner()
+    quiz, trainer = small_course.post.quiz, small_course.trainer
+    path = f"/api/v1/quizzes/{quiz.id}/attempts"
+    old_right = right_answers(quiz)
+    assert post(client, app, first, path, {"answers": old_right}).get_json()["score"] == 100
+    question = quiz.questions[0]
+    authoring.update_question(trainer, question, {
+        "kind": "single", "prompt": question.prompt, "explanation": "Corrigé.",
+        "choices": [{"id": c.id, "text": c.text, "correct": not c.correct, "feedback": c.feedback}
+                    for c in question.choices]})
+    authoring.add_question(trainer, quiz, quiz_spec("post_test")["questions"][2])
+    commit()
+    shown = client.get(f"/api/v1/quizzes/{quiz.id}", headers=api_headers(app, second)).get_json()
+    assert len(shown["questions"]) == 4
+    answer = post(client, app, second, path, {"answers": old_right}).get_json()
+    assert answer["score"] < 100 and answer["feedback"][0]["correct"] is False
+    assert answer["feedback"][0]["explanation"] == "Corrigé." and len(answer["feedback"]) == 4
