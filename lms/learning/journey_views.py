@@ -120,7 +120,7 @@ def my_journey():
         if course is None or not can_view_course_page(current_user, course):
             continue
         outline = queries.course_outline(course)
-        state = queries.course_state(outline, queries.progress_by_item(current_user, course.id))
+        state = queries.course_state(outline, queries.completed_by_item(current_user, course.id))
         started.append({"course": course, "state": state, "completion": completion.completion_of(current_user, course),
                         "time_spent_ms": spent.get(course.id, 0)})
     issued = certificates_for(current_user, [e["completion"].id for e in started if e["completion"] is not None])

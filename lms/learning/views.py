@@ -52,7 +52,7 @@ def show_course(course_id: int):
     course = _viewable_course(course_id)
     outline = queries.course_outline(course)
     first = outline.items()[0] if outline.items() else None
-    state = queries.course_state(outline, queries.progress_by_item(current_user, course.id))
+    state = queries.course_state(outline, queries.completed_by_item(current_user, course.id))
     done = completion_of(current_user, course)
     return render_template("learning/course.html", course=course, outline=outline, first=first,
                            parts=course_page_parts(course, outline), preview=is_preview(current_user, course),
