@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import User
@@ -17,10 +17,12 @@ from lms.extensions import db
 from lms.learning.models import CourseCompletion, ItemProgress, QuizAttempt
 from lms.learning.signals import course_completed
 
+_COMPLETION = select(CourseCompletion).where(CourseCompletion.user_id == bindparam("user_id"),
+                                             CourseCompletion.course_id == bindparam("course_id"))
+
 
 def completion_of(user: User, course: Course) -> CourseCompletion | None:
-    return db.session.scalars(select(CourseCompletion).where(
-        CourseCompletion.user_id == user.id, CourseCompletion.course_id == course.id)).one_or_none()
+    return db.session.scalars(_COMPLETION, {"user_id": user.id, "course_id": course.id}).one_or_none()
 
 
 def test_scores(user: User, course: Course) -> tuple[int | None, int | None]:

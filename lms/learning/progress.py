@@ -83,12 +83,16 @@ def progress_row(user: User, item: Item, *, lock: bool = True) -> ItemProgress:
     return progress_row_of(user, item.id, item.module.course_id, lock=lock)
 
 
+_ROW = select(ItemProgress).where(ItemProgress.user_id == bindparam("user_id"),
+                                  ItemProgress.item_id == bindparam("item_id"))
+# a locked read sees the row as it is now, even if this session loaded it before
+_LOCKED_ROW = _ROW.with_for_update().execution_options(populate_existing=True)
+
+
 def progress_row_of(user: User, item_id: int, course_id: int, *, lock: bool = True) -> ItemProgress:
     """``progress_row`` by ids (a quiz taken from its cached paper has no Item object)."""
-    query = select(ItemProgress).where(ItemProgress.user_id == user.id, ItemProgress.item_id == item_id)
-    if lock:  # a locked read sees the row as it is now, even if this session loaded it before
-        query = query.with_for_update().execution_options(populate_existing=True)
-    row = db.session.scalars(query).one_or_none()
+    query, ids = _LOCKED_ROW if lock else _ROW, {"user_id": user.id, "item_id": item_id}
+    row = db.session.scalars(query, ids).one_or_none()
     if row is not None:
         return row
     try:
@@ -98,7 +102,7 @@ def progress_row_of(user: User, item_id: int, course_id: int, *, lock: bool = Tr
                                started_at=utcnow())
             db.session.add(row)
     except IntegrityError:  # another request created it first: use theirs
-        row = db.session.scalars(query).one()
+        row = db.session.scalars(query, ids).one()
     return row
 
 

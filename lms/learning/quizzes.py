@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -93,12 +93,14 @@ def paper_of(quiz: AnyQuiz) -> QuizPaper:
     return cached(("quiz", quiz.id, quiz.item.module.course.content_key), lambda: _paper(quiz))
 
 
+_COURSE_OF_QUIZ = (select(Course).join(Module, Module.course_id == Course.id).join(Item, Item.module_id == Module.id)
+                   .join(Quiz, Quiz.item_id == Item.id).where(Quiz.id == bindparam("quiz_id")))
+
+
 def quiz_in_course(quiz_id: int) -> tuple[QuizPaper, Course]:
     """The quiz as learners take it and its course: one query for the course (which holds the content key),
     the quiz from the cache when it was built for this key already."""
-    course = db.session.scalar(
-        select(Course).join(Module, Module.course_id == Course.id).join(Item, Item.module_id == Module.id)
-        .join(Quiz, Quiz.item_id == Item.id).where(Quiz.id == quiz_id))
+    course = db.session.scalar(_COURSE_OF_QUIZ, {"quiz_id": quiz_id})
     if course is None:
         raise NotFound(_("Ce questionnaire n'existe pas."), code="quiz_not_found")
     return cached(("quiz", quiz_id, course.content_key), lambda: _paper(get_quiz(quiz_id))), course
@@ -150,11 +152,15 @@ def shuffled_order(quiz: AnyQuiz, rng: random.Random) -> dict:
     return {"questions": [question.id for question in quiz.questions], "choices": choices}
 
 
+_LATEST_ATTEMPT = (select(QuizAttempt).where(QuizAttempt.user_id == bindparam("user_id"),
+                                             QuizAttempt.quiz_id == bindparam("quiz_id"))
+                   .order_by(QuizAttempt.number.desc()).limit(1))
+
+
 def latest_attempt(user: User, quiz: AnyQuiz) -> QuizAttempt | None:
     """The learner's attempt with the highest number. Attempts are numbered 1, 2, ... and a new one is only
     opened when none is open, so an open attempt is always the latest one."""
-    return db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)
-                              .order_by(QuizAttempt.number.desc()).limit(1)).first()
+    return db.session.scalars(_LATEST_ATTEMPT, {"user_id": user.id, "quiz_id": quiz.id}).first()
 
 
 def _next_attempt(user: User, quiz: QuizPaper, latest: QuizAttempt | None, now: datetime | None) -> QuizAttempt:
