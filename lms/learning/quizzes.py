@@ -113,7 +113,7 @@ def check_open(course: Course) -> None:
 
 
 def _course_of(quiz: QuizPaper) -> Course:
-    return db.session.get(Course, quiz.course_id)  # in the session already: no query
+    return db.session.get(Course, quiz.course_id)  # no query when the caller loaded it (quiz_in_course does)
 
 
 def submitted_count(user: User, quiz: AnyQuiz) -> int:
