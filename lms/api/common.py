@@ -21,7 +21,7 @@ MAX_LIMIT = 200
 
 # Routes that first try the bearer token inside their own query (one round trip authenticates and reads);
 # their caller is looked up only if they need it.
-DEFERRED_TOKEN_ENDPOINTS = frozenset({"api.record_progress"})
+DEFERRED_TOKEN_ENDPOINTS = frozenset({"api.record_progress", "api.submit_attempt"})
 
 
 @bp.before_request

@@ -103,7 +103,12 @@ def quiz_in_course(quiz_id: int) -> tuple[QuizPaper, Course]:
     course = db.session.scalar(_COURSE_OF_QUIZ, {"quiz_id": quiz_id})
     if course is None:
         raise NotFound(_("Ce questionnaire n'existe pas."), code="quiz_not_found")
-    return cached(("quiz", quiz_id, course.content_key), lambda: _paper(get_quiz(quiz_id))), course
+    return cached_paper(quiz_id, course.content_key), course
+
+
+def cached_paper(quiz_id: int, content_key: str) -> QuizPaper:
+    """The paper of a quiz whose course's content key was just read (built from the rows on a miss)."""
+    return cached(("quiz", quiz_id, content_key), lambda: _paper(get_quiz(quiz_id)))
 
 
 def check_open(course: Course) -> None:
@@ -165,10 +170,16 @@ def latest_attempt(user: User, quiz: AnyQuiz) -> QuizAttempt | None:
 
 def _next_attempt(user: User, quiz: QuizPaper, latest: QuizAttempt | None, now: datetime | None) -> QuizAttempt:
     """A new attempt after ``latest`` (not yet added), or 409 ``no_attempts_left``."""
-    submitted = latest.number if latest is not None else 0  # every attempt before a new one was submitted
+    # every attempt before a new one was submitted
+    return new_attempt(user.id, quiz, latest.number if latest is not None else 0, now)
+
+
+def new_attempt(user_id: int, quiz: QuizPaper, submitted: int, now: datetime | None) -> QuizAttempt:
+    """Attempt number ``submitted + 1`` with its shuffled order (not added to the session), or 409
+    ``no_attempts_left``."""
     if quiz.max_attempts is not None and submitted >= quiz.max_attempts:
         raise Conflict(_("Vous avez utilisé toutes vos tentatives pour ce questionnaire."), code="no_attempts_left")
-    return QuizAttempt(user_id=user.id, quiz_id=quiz.id, course_id=quiz.course_id, number=submitted + 1,
+    return QuizAttempt(user_id=user_id, quiz_id=quiz.id, course_id=quiz.course_id, number=submitted + 1,
                        role=quiz.role, order=shuffled_order(quiz, random.Random(secrets.randbits(64))),
                        answers={}, results=[], started_at=now or utcnow())
 
@@ -270,12 +281,12 @@ def submit_attempt(user: User, quiz: AnyQuiz, answers=None, *, attempt: QuizAtte
         if attempt is None or attempt.submitted_at is not None:  # none open: a new one, graded before its INSERT
             attempt = new = _next_attempt(user, quiz, attempt, now)
     clean = check_answers(quiz, answers) if answers is not None else {}
-    _grade_attempt(quiz, attempt, clean, now)
+    grade_attempt(quiz, attempt, clean, now)
     if new is not None and _insert_attempt(user, quiz, new) is None:
         attempt = open_attempt(user, quiz)  # opened at the same moment (a quiz page): grade that one
         if attempt is None:
             raise Conflict(_("Cette tentative vient d'être envoyée."), code="already_answered")
-        _grade_attempt(quiz, attempt, clean, now)
+        grade_attempt(quiz, attempt, clean, now)
     spent = min(now - as_utc(attempt.started_at), MAX_QUIZ_TIME)
     row.time_spent_ms += max(int(spent.total_seconds() * 1000), 0)
     row.beacons += 1
@@ -288,7 +299,8 @@ def submit_attempt(user: User, quiz: AnyQuiz, answers=None, *, attempt: QuizAtte
     return attempt
 
 
-def _grade_attempt(quiz: AnyQuiz, attempt: QuizAttempt, answers: dict[str, list[int]], now: datetime) -> None:
+def grade_attempt(quiz: AnyQuiz, attempt: QuizAttempt, answers: dict[str, list[int]], now: datetime) -> None:
+    """Add ``answers`` (checked) to the attempt's saved ones, score and submit it."""
     attempt.answers = {**attempt.answers, **answers}
     attempt.score, attempt.results = grade(quiz, attempt.answers)
     attempt.passed = quiz.role == PRE_TEST or scoring.passed(attempt.score, quiz.pass_mark)
