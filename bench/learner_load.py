@@ -12,7 +12,8 @@ What it does, all on 127.0.0.1 and stopped at exit:
    imported and published with ``flask import-course`` (films rendered small: 320x180, 5 fps);
 2. ``--learners`` learners created in-process through the services, each with an API token (issued by
    ``issue_api_token``, not the argon2-bound endpoint) and a session cookie (signed in once through the
-   form with the Flask test client);
+   form with the Flask test client, then one page opened, as a browser would, so that the session holds its
+   CSRF token and the course page does not set a new cookie on each request);
 3. a private nginx serving a 1 KiB static file (the ceiling), measured at 32 connections next to each
    gunicorn configuration, and the same gunicorn configuration serving bench/bare_flask.py (one JSON POST
    route, no database: what HTTP + Flask alone cost, the framework ceiling);
@@ -125,6 +126,9 @@ for learner in learners:
     done = client.post("/connexion", headers=headers,
                        data={"email": learner["email"], "password": password, "csrf_token": csrf})
     assert done.status_code == 302, (done.status_code, done.get_data(as_text=True)[:500])
+    # one page first, as a browser does after signing in: its session then holds the CSRF token of the
+    # layout's forms (the cookie straight from the sign-in lacks it, and every request would make a new one)
+    assert client.get("/formations", headers=headers).status_code == 200
     learner["cookie"] = client.get_cookie("session").value
 print("SETUP-JSON " + json.dumps({"course_id": course_id, "videos": videos, "quizzes": quizzes, "learners": learners}))
 '''
