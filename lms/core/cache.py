@@ -52,7 +52,8 @@ def init_content_cache(app: Flask) -> None:
 
 
 def cached(key: Hashable, build: Callable[[], T]) -> T:
-    """``build()`` once per ``key`` in this application; ``key`` must hold the content key it depends on."""
+    """``build()`` once per ``key`` in this application. ``key`` names everything the value depends on: for
+    anything of a course, its content key."""
     return current_app.extensions[EXTENSION].get(key, build)
 
 
