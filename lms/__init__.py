@@ -29,6 +29,9 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)
+    from lms.core.db import start_unit_of_work
+
+    app.before_request(lambda: start_unit_of_work(app))  # first: before any statement of the request
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -4,14 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import Integer, bindparam, cast, func, null, or_, select, union_all
 
 from lms.auth.models import COORDINATOR, User
 from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Video
 from lms.authoring.permissions import is_staff
 from lms.core.cache import cached
 from lms.extensions import db
-from lms.learning.models import ItemProgress
+from lms.learning.models import CourseCompletion, ItemProgress
 
 
 def catalogue(user: User) -> list[Course]:
@@ -116,6 +116,32 @@ def completed_by_item(user: User, course_id: int) -> dict[int, datetime | None]:
     """When the learner completed each item of the course they opened (None: opened, not completed; no key:
     never opened). Plain rows: every course page and "Mon parcours" read it."""
     return dict(db.session.execute(_COMPLETED_BY_ITEM, {"user_id": user.id, "course_id": course_id}).all())
+
+
+@dataclass(frozen=True)
+class CompletionRef:
+    """A course completion as the course page shows it (lms.learning.completion.completion_of has the row)."""
+    id: int
+    completed_at: datetime
+
+
+# The same rows, and the learner's completion of the course as one more row (item id NULL): one round trip.
+_LEARNER_IN_COURSE = union_all(
+    _COMPLETED_BY_ITEM.add_columns(cast(null(), Integer).label("completion_id")),
+    select(cast(null(), Integer), CourseCompletion.completed_at, CourseCompletion.id).where(
+        CourseCompletion.user_id == bindparam("user_id"), CourseCompletion.course_id == bindparam("course_id")))
+
+
+def learner_in_course(user: User, course_id: int) -> tuple[dict[int, datetime | None], CompletionRef | None]:
+    """``completed_by_item`` and the learner's completion of the course (None: not completed), together."""
+    completed, completion = {}, None
+    for item_id, completed_at, completion_id in db.session.execute(
+            _LEARNER_IN_COURSE, {"user_id": user.id, "course_id": course_id}):
+        if completion_id is not None:
+            completion = CompletionRef(id=completion_id, completed_at=completed_at)
+        else:
+            completed[item_id] = completed_at
+    return completed, completion
 
 
 def item_progress(user: User, item_id: int) -> ItemProgress | None:

@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 
 from lms.authoring import services as authoring
 from lms.authoring.models import Course, Item
+from lms.core.db import reads_only
 from lms.core.errors import NotFound
 from lms.core.markdown import render_markdown
 from lms.learning import bp, queries
-from lms.learning.completion import completion_of
 from lms.learning.course_page import course_page_parts
 from lms.learning.journey_views import certificate_of
 from lms.learning.permissions import is_preview, require_view_course_page
@@ -48,12 +48,13 @@ def list_courses():
 
 @bp.get("/formations/<int:course_id>")
 @login_required
+@reads_only
 def show_course(course_id: int):
     course = _viewable_course(course_id)
     outline = queries.course_outline(course)
     first = outline.items()[0] if outline.items() else None
-    state = queries.course_state(outline, queries.completed_by_item(current_user, course.id))
-    done = completion_of(current_user, course)
+    completed, done = queries.learner_in_course(current_user, course.id)
+    state = queries.course_state(outline, completed)
     return render_template("learning/course.html", course=course, outline=outline, first=first,
                            parts=course_page_parts(course, outline), preview=is_preview(current_user, course),
                            state=state, completion=done, certificate=certificate_of(done))
