@@ -9,6 +9,7 @@ from lms.api.common import authenticated, caller, cursor_arg, json_body, limit_a
 from lms.authoring import services
 from lms.authoring.models import Course
 from lms.authoring.permissions import require_create_course, require_edit_course, require_view_course
+from lms.core.cache import cached
 from lms.core.db import commit
 from lms.core.errors import Invalid
 from lms.learning import completion, progress
@@ -21,22 +22,30 @@ def course_summary(course: Course) -> dict:
 
 def course_detail(course: Course, user) -> dict:
     """API.md shape, with the caller's own progress; quiz items carry their ``quiz_id``, video items their ``video_id``."""
+    modules, required = cached(("api_course_outline", course.id, course.content_key), lambda: _outline(course))
     done = progress.completed_item_ids(user, course.id)
-    required = [item for item in course.items() if item.required]
     return {
         **course_summary(course), "objectives": list(course.objectives or []),
-        "modules": [{
-            "id": module.id, "title": module.title, "position": module.position,
-            "items": [{"id": item.id, "kind": item.kind, "title": item.title, "position": item.position,
-                       "required": item.required, "completed": item.id in done,
-                       **({"quiz_id": item.quiz.id} if item.quiz is not None else {}),
-                       **({"video_id": item.video_id} if item.video_id is not None else {})}
-                      for item in module.items],
-        } for module in course.modules],
-        "progress": {"completed_items": sum(1 for item in required if item.id in done),
+        "modules": [{**module, "items": [{**item, "completed": item["id"] in done} for item in module["items"]]}
+                    for module in modules],
+        "progress": {"completed_items": sum(1 for item_id in required if item_id in done),
                      "required_items": len(required),
                      "completed": completion.completion_of(user, course) is not None},
     }
+
+
+def _outline(course: Course) -> tuple[list[dict], list[int]]:
+    """The modules and items of ``course_detail``, the same for every caller (kept per content key), and the
+    ids of the required items."""
+    modules = [{
+        "id": module.id, "title": module.title, "position": module.position,
+        "items": [{"id": item.id, "kind": item.kind, "title": item.title, "position": item.position,
+                   "required": item.required,
+                   **({"quiz_id": item.quiz.id} if item.quiz is not None else {}),
+                   **({"video_id": item.video_id} if item.video_id is not None else {})}
+                  for item in module.items],
+    } for module in course.modules]
+    return modules, [item.id for item in course.items() if item.required]
 
 
 @bp.get("/courses")
@@ -49,7 +58,7 @@ def list_courses():
 @bp.get("/courses/<int:course_id>")
 @authenticated
 def get_course(course_id: int):
-    course = services.get_course(course_id)
+    course = services.get_course(course_id, outline=False)  # the outline comes from the cache (course_detail)
     require_view_course(caller(), course)
     return jsonify(course_detail(course, caller()))
 

@@ -93,6 +93,10 @@ def test_modules_and_items_take_the_next_position(client, staff):
          "quiz_id": course["modules"][0]["items"][1]["quiz_id"]},
     ]
     assert course["progress"]["required_items"] == 1
+    # the outline is kept per content key: the next detail after an edit shows the edit
+    assert new_module(client, staff["trainer"], course_id, "Orienter")["position"] == 3
+    again = client.get(f"/api/v1/courses/{course_id}", headers=staff["trainer"]).json
+    assert [m["title"] for m in again["modules"]] == ["Comprendre", "Agir", "Orienter"]
 
 
 def test_quiz_errors_come_back_with_field_paths(client, staff):
