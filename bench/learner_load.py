@@ -17,7 +17,9 @@ What it does, all on 127.0.0.1 and stopped at exit:
 3. a private nginx serving a 1 KiB static file (the ceiling), measured at 32 connections next to each
    gunicorn configuration, and the same gunicorn configuration serving bench/bare_flask.py (one JSON POST
    route, no database: what HTTP + Flask alone cost, the framework ceiling);
-4. for each gunicorn configuration, each endpoint and 1, 8 and 32 connections, wrk for ``--seconds`` with
+4. for each gunicorn configuration, each learner's request of each endpoint sent once (warm-up: the first
+   beacon or answer of a learner creates their row, a worker's first page fills its caches), then for
+   each endpoint and 1, 8 and 32 connections, wrk for ``--seconds`` with
    bench/lua/rotate.lua, which rotates over one pre-built request per learner:
    - beacon: POST /api/v1/items/<video>/progress ``{position_s, watched: [[s, s+10]]}`` (bearer); each
      learner resends a 10 s segment near the start of one of the six videos (repeated coverage is free in
@@ -29,7 +31,7 @@ What it does, all on 127.0.0.1 and stopped at exit:
    PostgreSQL) per request, and the load average around each run.
 
 Writes ``--out`` (JSON) and prints a Markdown table for bench/RESULTS.md. wrk runs on the same 2 cores as
-the server (2 threads at 8 and 32 connections, 1 at 1).
+the server (2 threads at 8 and 32 connections, 1 at 1; ``--wrk-threads 1``: one thread at every count).
 """
 from __future__ import annotations
 
@@ -206,8 +208,11 @@ def to_ms(value: str | None) -> float | None:
     return round(float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit], 3)
 
 
+WRK_THREADS = 2  # --wrk-threads
+
+
 def wrk(url: str, connections: int, seconds: int, requests_file: Path | None = None) -> dict:
-    threads = min(connections, 2)
+    threads = min(connections, WRK_THREADS)
     cmd = ["wrk", "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s"]
     if requests_file is not None:
         cmd += ["-s", str(LUA), url, "--", str(requests_file), str(threads)]
@@ -279,6 +284,7 @@ def check_once(base: str, line: str) -> int:
 
 
 def main() -> int:
+    global WRK_THREADS
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--learners", type=int, default=64)
@@ -288,10 +294,13 @@ def main() -> int:
     parser.add_argument("--pg", action="append", default=[], metavar="NAME=VALUE", help="a PostgreSQL setting")
     parser.add_argument("--pg-socket", action="store_true",
                         help="the app reaches PostgreSQL through its Unix socket instead of TCP on 127.0.0.1")
+    parser.add_argument("--wrk-threads", type=int, default=WRK_THREADS,
+                        help="wrk threads at 8 and 32 connections (they share the 2 cores with the server)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="instead of wrk: N requests per endpoint in-process, timed and profiled (cProfile, SQL)")
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "learner_load.json"))
     args = parser.parse_args()
+    WRK_THREADS = args.wrk_threads
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is needed: apt-get install wrk nginx-light")
@@ -340,10 +349,13 @@ def main() -> int:
                     workers, extra = CONFIGS[config]
                     with gunicorn(env, workers=workers, gunicorn_args=[*PRODUCTION, *extra]) as (base, server):
                         for name in endpoints:
-                            first = files[name].read_text().splitlines()[0]
-                            status = check_once(base, first)
-                            if status >= 400:
-                                raise RuntimeError(f"{config} {name}: {status} on the first request")
+                            # every learner's request once before any timing: each one's first beacon or
+                            # answer (their progress row created, the full path) and each worker's first
+                            # page (caches filled) are not the steady state the runs measure
+                            for line in files[name].read_text().splitlines():
+                                status = check_once(base, line)
+                                if status >= 400:
+                                    raise RuntimeError(f"{config} {name}: {status} on a warm-up request")
                         sampler = RssSampler(server.pid)
                         sampler.start()
                         for name in endpoints:
