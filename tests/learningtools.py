@@ -1,7 +1,10 @@
 """A small published course for learning tests: a film, a text, a pre-test, a graded quiz (2 attempts), an optional text and a post-test."""
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from lms.authoring import services as authoring
 from lms.authoring.models import PUBLISHED
@@ -50,3 +53,18 @@ def right_answers(quiz) -> dict:
 
 def wrong_answers(quiz) -> dict:
     return {str(q.id): [next(c.id for c in q.choices if not c.correct)] for q in quiz.questions}
+
+
+@contextmanager
+def statements():
+    """Every SQL statement sent while the block runs (to count a hot path's round trips)."""
+    seen = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)

@@ -15,9 +15,10 @@ from flask import get_template_attribute, render_template
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from lms.authoring import services as authoring
 from lms.authoring.models import Course
 from lms.core.cache import cached
-from lms.learning.queries import Outline
+from lms.learning.queries import CourseHead, Outline
 
 STATUS_SLOT = re.compile(r"<!--item-status:(\d+)-->")
 
@@ -37,9 +38,9 @@ class CoursePageParts:
                               for part in self.outline))
 
 
-def course_page_parts(course: Course, outline: Outline) -> CoursePageParts:
+def course_page_parts(course: CourseHead, outline: Outline) -> CoursePageParts:
     return cached(("course_page", course.id, course.content_key, str(get_locale())),
-                  lambda: _render(course, outline))
+                  lambda: _render(authoring.get_course(course.id, outline=False), outline))
 
 
 def _render(course: Course, outline: Outline) -> CoursePageParts:

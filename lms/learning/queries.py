@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Integer, bindparam, cast, func, null, or_, select, union_all
+from sqlalchemy import bindparam, func, or_, select
 
 from lms.auth.models import COORDINATOR, User
 from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Video
@@ -65,7 +65,7 @@ class Outline:
         return None, None
 
 
-def course_outline(course: Course) -> Outline:
+def course_outline(course: Course | CourseHead) -> Outline:
     """Modules and items in order, with each video's duration; built once per content key of the course
     (lms.core.cache), so shared between requests: read it, never change it."""
     return cached(("outline", course.id, course.content_key), lambda: _read_outline(course.id))
@@ -125,23 +125,54 @@ class CompletionRef:
     completed_at: datetime
 
 
-# The same rows, and the learner's completion of the course as one more row (item id NULL): one round trip.
-_LEARNER_IN_COURSE = union_all(
-    _COMPLETED_BY_ITEM.add_columns(cast(null(), Integer).label("completion_id")),
-    select(cast(null(), Integer), CourseCompletion.completed_at, CourseCompletion.id).where(
-        CourseCompletion.user_id == bindparam("user_id"), CourseCompletion.course_id == bindparam("course_id")))
+@dataclass(frozen=True)
+class CourseHead:
+    """What the course page needs of the course on every request (the permission rules read ``status``,
+    ``is_published`` and ``owner_id``, as on a Course); the rest is in the parts cached per ``content_key``."""
+    id: int
+    title: str
+    summary: str
+    status: str
+    owner_id: int | None
+    content_key: str
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PUBLISHED
 
 
-def learner_in_course(user: User, course_id: int) -> tuple[dict[int, datetime | None], CompletionRef | None]:
-    """``completed_by_item`` and the learner's completion of the course (None: not completed), together."""
-    completed, completion = {}, None
-    for item_id, completed_at, completion_id in db.session.execute(
-            _LEARNER_IN_COURSE, {"user_id": user.id, "course_id": course_id}):
-        if completion_id is not None:
-            completion = CompletionRef(id=completion_id, completed_at=completed_at)
-        else:
-            completed[item_id] = completed_at
-    return completed, completion
+@dataclass(frozen=True)
+class CoursePageState:
+    course: CourseHead
+    completed: dict[int, datetime | None]      # as completed_by_item
+    completion: CompletionRef | None
+
+
+# The course and the learner's state in it, in one round trip: one row per item they opened (or one row
+# without item), the course's columns and their completion repeated on each.
+_COURSE_PAGE_STATE = (
+    select(Course.id, Course.title, Course.summary, Course.status, Course.owner_id, Course.content_key,
+           ItemProgress.item_id, ItemProgress.completed_at,
+           CourseCompletion.id.label("completion_id"), CourseCompletion.completed_at.label("course_completed_at"))
+    .outerjoin(ItemProgress, (ItemProgress.course_id == Course.id) & (ItemProgress.user_id == bindparam("user_id")))
+    .outerjoin(CourseCompletion, (CourseCompletion.course_id == Course.id)
+               & (CourseCompletion.user_id == bindparam("user_id")))
+    .where(Course.id == bindparam("course_id"))
+)
+
+
+def course_page_state(user: User, course_id: int) -> CoursePageState | None:
+    """The course (None: no such course) with the learner's items and completion."""
+    rows = db.session.execute(_COURSE_PAGE_STATE, {"user_id": user.id, "course_id": course_id}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return CoursePageState(
+        course=CourseHead(id=first.id, title=first.title, summary=first.summary or "", status=first.status,
+                          owner_id=first.owner_id, content_key=first.content_key),
+        completed={row.item_id: row.completed_at for row in rows if row.item_id is not None},
+        completion=CompletionRef(id=first.completion_id, completed_at=first.course_completed_at)
+        if first.completion_id is not None else None)
 
 
 def item_progress(user: User, item_id: int) -> ItemProgress | None:

@@ -50,14 +50,17 @@ def list_courses():
 @login_required
 @reads_only
 def show_course(course_id: int):
-    course = _viewable_course(course_id)
+    page = queries.course_page_state(current_user, course_id)  # the course and the learner's state: one query
+    if page is None:
+        raise NotFound()
+    course = page.course
+    require_view_course_page(current_user, course)
     outline = queries.course_outline(course)
     first = outline.items()[0] if outline.items() else None
-    completed, done = queries.learner_in_course(current_user, course.id)
-    state = queries.course_state(outline, completed)
     return render_template("learning/course.html", course=course, outline=outline, first=first,
                            parts=course_page_parts(course, outline), preview=is_preview(current_user, course),
-                           state=state, completion=done, certificate=certificate_of(done))
+                           state=queries.course_state(outline, page.completed), completion=page.completion,
+                           certificate=certificate_of(page.completion))
 
 
 @bp.get("/formations/<int:course_id>/elements/<int:item_id>")

@@ -10,6 +10,7 @@ from lms.core.db import commit
 from lms.core.markdown import render_markdown
 from lms.extensions import db
 from tests.conftest import login_as, post_form
+from tests.learningtools import statements
 from tests.videotools import ready_video
 
 SUPPORT = {"contact": "Coordination du CLSM de Metz", "response_time": "2 jours ouvrés",
@@ -272,3 +273,18 @@ def test_a_title_shaped_like_the_status_slot_stays_text(client, make):
     login_as(client, make.learner())
     html = page(client, f"/formations/{course.id}")
     assert "&lt;!--item-status:1--&gt; titre" in html and html.count("À faire") == 3
+
+
+def test_the_course_page_reads_the_user_then_the_course_with_the_learners_state(client, make):
+    """Two statements once its parts are cached: the session's user, then the course with the learner's items
+    and completion (lms.learning.queries.course_page_state)."""
+    course = full_course(make.trainer())
+    login_as(client, make.learner())
+    path = f"/formations/{course.id}"
+    page(client, path)  # fills the cache
+    with statements() as seen:
+        html = page(client, path)
+    work = [s for s in seen if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"))]
+    assert len(work) == 2, "\n".join(s[:100] for s in work)
+    assert "FROM users" in work[0] and "FROM courses" in work[1] and "item_progress" in work[1]
+    assert "Sensibilisation santé mentale" in html and "À faire" in html

@@ -15,8 +15,7 @@ from lms.learning import quizzes, steady_answers
 from lms.learning.models import ItemProgress, QuizAttempt
 from lms.learning.steady_answers import submit_steady_answers
 from tests.conftest import api_headers
-from tests.learning.test_steady_beacons import statements
-from tests.learningtools import right_answers, wrong_answers
+from tests.learningtools import right_answers, statements, wrong_answers
 
 
 def answer(client, headers, quiz, answers):

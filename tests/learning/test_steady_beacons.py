@@ -1,13 +1,10 @@
 """The steady beacon (lms.learning.progress.record_steady_beacon): the common case in two statements, with
 exactly the outcome of the full path, and every other case left to the full path."""
-from contextlib import contextmanager
 from datetime import timedelta
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event as sql_event
 from sqlalchemy import select, text
-from sqlalchemy.engine import Engine
 
 from lms.auth.models import ApiToken
 from lms.authoring.models import DRAFT
@@ -16,22 +13,9 @@ from lms.extensions import db
 from lms.learning.models import ItemProgress
 from lms.learning.progress import get_item, record_steady_beacon, record_video_progress
 from tests.conftest import api_headers, csrf_token, login_as
+from tests.learningtools import statements
 
 COLUMNS = ("watched", "watched_ms", "duration_ms", "position_ms", "time_spent_ms", "beacons", "completed_at")
-
-
-@contextmanager
-def statements():
-    seen = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(" ".join(statement.split()))
-
-    sql_event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sql_event.remove(Engine, "before_cursor_execute", record)
 
 
 def beacon(client, headers, item_id, start, end):
