@@ -90,7 +90,7 @@ def _paper(quiz: Quiz) -> QuizPaper:
 def paper_of(quiz: AnyQuiz) -> QuizPaper:
     if isinstance(quiz, QuizPaper):
         return quiz
-    return cached(("quiz", quiz.id, quiz.item.module.course.content_key), lambda: _paper(quiz))
+    return cached_paper(quiz.id, quiz.item.module.course.content_key, quiz)
 
 
 _COURSE_OF_QUIZ = (select(Course).join(Module, Module.course_id == Course.id).join(Item, Item.module_id == Module.id)
@@ -106,9 +106,10 @@ def quiz_in_course(quiz_id: int) -> tuple[QuizPaper, Course]:
     return cached_paper(quiz_id, course.content_key), course
 
 
-def cached_paper(quiz_id: int, content_key: str) -> QuizPaper:
-    """The paper of a quiz whose course's content key was just read (built from the rows on a miss)."""
-    return cached(("quiz", quiz_id, content_key), lambda: _paper(get_quiz(quiz_id)))
+def cached_paper(quiz_id: int, content_key: str, quiz: Quiz | None = None) -> QuizPaper:
+    """The paper of a quiz whose course's content key was just read (on a miss, built from ``quiz`` or from
+    the rows)."""
+    return cached(("quiz", quiz_id, content_key), lambda: _paper(quiz if quiz is not None else get_quiz(quiz_id)))
 
 
 def check_open(course: Course) -> None:
@@ -267,7 +268,8 @@ def submit_attempt(user: User, quiz: AnyQuiz, answers=None, *, attempt: QuizAtte
     as it is when it was already submitted: a second POST of the form (double click, back button,
     two tabs) never opens and grades an empty new attempt."""
     now = now or utcnow()
-    quiz, course = paper_of(quiz), None
+    quiz = paper_of(quiz)
+    course = _course_of(quiz)
     # locks the learner's row on this item: one submission at a time
     row = progress_row_of(user, quiz.item_id, quiz.course_id)
     new = None
@@ -276,7 +278,7 @@ def submit_attempt(user: User, quiz: AnyQuiz, answers=None, *, attempt: QuizAtte
         if attempt.submitted_at is not None:
             return attempt
     else:
-        check_open(course := _course_of(quiz))
+        check_open(course)
         attempt = latest_attempt(user, quiz)
         if attempt is None or attempt.submitted_at is not None:  # none open: a new one, graded before its INSERT
             attempt = new = _next_attempt(user, quiz, attempt, now)
@@ -294,7 +296,7 @@ def submit_attempt(user: User, quiz: AnyQuiz, answers=None, *, attempt: QuizAtte
     if row.completed_at is None and attempt.passed:
         row.completed_at = now
         db.session.flush()
-        check_course_completion(user, course or _course_of(quiz), now=now)
+        check_course_completion(user, course, now=now)
     db.session.flush()
     return attempt
 
