@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from lms.api import bp
 from lms.api.common import authenticated, bearer_token, caller, json_body
 from lms.authoring.permissions import require_view_course
-from lms.core.db import commit
+from lms.core.db import commit, end_statements_alone, statements_alone
 from lms.core.errors import Invalid
 from lms.learning import progress, quizzes, steady_answers
 
@@ -16,15 +16,19 @@ from lms.learning import progress, quizzes, steady_answers
 def record_progress(item_id: int):
     """200 ``{watched_ratio, completed}``: video ``{position_s, watched: [[start_s, end_s], ...]}``, text ``{}``.
 
-    The common case (a started film, a bearer token) in two statements that also check the token; anything
-    else authenticates as every route does, then takes the full path."""
+    The common case (a started film, a bearer token) in two statements that also check the token, each
+    committing alone; anything else authenticates as every route does, then takes the full path in one
+    transaction."""
     token = bearer_token()
     if token is not None and request.mimetype == "application/json":  # the same media type json_body() wants
+        alone = statements_alone()
         row = progress.record_steady_beacon(None, item_id, request.get_json(silent=True), token=token)
         if row is not None:
             state = progress.progress_state(row)
             commit()
             return jsonify(state)
+        if alone:
+            end_statements_alone()
     return record_any_progress(item_id)
 
 

@@ -10,7 +10,7 @@ import time
 
 from flask import has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
@@ -146,5 +146,24 @@ def start_unit_of_work(app) -> None:
     ``reads_only`` gets its connection in AUTOCOMMIT on PostgreSQL; the pool resets it when it comes back."""
     if request.method not in READ_ONLY_METHODS or not getattr(app.view_functions.get(request.endpoint), _READS_ONLY, False):
         return
-    if db.engine.dialect.name == "postgresql" and not db.session().in_transaction():  # (tests: theirs)
+    statements_alone()
+
+
+def statements_alone() -> bool:
+    """On PostgreSQL, before the session's first statement: each statement then commits alone (AUTOCOMMIT),
+    without the BEGIN and COMMIT round trips. For reads that need no common snapshot, and for a single write
+    whose own WHERE checks what it read (compare and swap). True if so; False on SQLite or when the session
+    is already in a transaction (an earlier statement's, or a test's), where nothing changes.
+    ``end_statements_alone()`` before anything that needs a transaction."""
+    session = db.session()
+    if (db.engine.dialect.name == "postgresql" and not session.in_transaction()
+            and not isinstance(session.bind, Connection)):  # a session bound to a connection shares its transaction
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return True
+    return False
+
+
+def end_statements_alone() -> None:
+    """Back to transactions: the connection goes back to the pool (which resets its isolation level) and the
+    session's next statement begins a transaction as usual. Nothing is lost: every statement has committed."""
+    db.session.close()

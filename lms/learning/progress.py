@@ -147,9 +147,10 @@ def record_video_progress(user: User, item: Item, position_s: float, watched: li
     return row
 
 
-# The learner's row and the facts about its item that a beacon needs, the row locked (PostgreSQL; SQLite
-# transactions that write run alone). Inner joins: no row unless the item is a video item that was started.
-# The learner is named by id, or by API token (auth's rule as a subquery: one round trip authenticates and reads).
+# The learner's row and the facts about its item that a beacon needs. Inner joins: no row unless the item is
+# a video item that was started. The learner is named by id, or by API token (auth's rule as a subquery: one
+# round trip authenticates and reads). Not locked: the UPDATE that follows changes the row only if its
+# ``beacons`` counter, which every write of a video's progress increments, is still the one read here.
 def _steady_state(learner):
     return (
         select(ItemProgress.id, ItemProgress.user_id, ItemProgress.watched, ItemProgress.last_beacon_at,
@@ -158,7 +159,6 @@ def _steady_state(learner):
         .join(Item, Item.id == ItemProgress.item_id).join(Module, Module.id == Item.module_id)
         .join(Course, Course.id == Module.course_id).join(Video, Video.id == Item.video_id)
         .where(ItemProgress.user_id == learner, ItemProgress.item_id == bindparam("item_id"), Item.kind == VIDEO)
-        .with_for_update(of=ItemProgress)
     )
 
 
@@ -166,7 +166,8 @@ _STEADY_STATE = _steady_state(bindparam("user_id"))
 _STEADY_STATE_BY_TOKEN = _steady_state(TOKEN_USER_ID)
 _STEADY_COLUMNS = ("watched", "watched_ms", "duration_ms", "position_ms", "time_spent_ms", "beacons", "last_beacon_at")
 _progress_table = ItemProgress.__table__
-_STEADY_UPDATE = (update(_progress_table).where(_progress_table.c.id == bindparam("row_id"))
+_STEADY_UPDATE = (update(_progress_table)
+                  .where(_progress_table.c.id == bindparam("row_id"), _progress_table.c.beacons == bindparam("read_beacons"))
                   .values({name: bindparam(f"new_{name}") for name in _STEADY_COLUMNS}))
 # PostgreSQL: the same UPDATE also tells this transaction's commit not to wait for its WAL flush
 # (set_config(..., true) is SET LOCAL as an expression, no extra round trip). Were the server to crash in
@@ -179,13 +180,18 @@ def record_steady_beacon(user: User | None, item_id: int, body, *, token: str | 
                          course_id: int | None = None, now: datetime | None = None) -> ItemProgress | None:
     """The common beacon, in two statements instead of the ORM's five or six: a learner already watching a
     ready video of a published course, the beacon well formed and not completing the video (one SELECT of
-    the row with its item's facts, FOR UPDATE, then one UPDATE). The player sends one every ~10 s per learner.
+    the row with its item's facts, then one UPDATE). The player sends one every ~10 s per learner.
     The learner is ``user``, or the holder of the API ``token`` (checked by that same SELECT).
 
+    No lock: the UPDATE is a compare and swap on the row's ``beacons`` counter. Two statements that each
+    commit alone (``lms.core.db.statements_alone``, no BEGIN nor COMMIT round trip) are then as safe as a
+    locked transaction: a beacon that another request overtook between the two changes nothing and returns
+    ``None``, and its segments go through the locked full path.
+
     ``None`` for anything else (first beacon, a bad body or token, a draft course, the beacon that completes
-    the video...): the caller then authenticates as usual and goes through get_item and record_video_progress,
-    which handle every case, with the same rules (beacon_values) and the same errors. Returns a detached row
-    holding the new values.
+    the video, a concurrent write...): the caller then authenticates as usual and goes through get_item and
+    record_video_progress, which handle every case, with the same rules (beacon_values) and the same errors.
+    Returns a detached row holding the new values.
     """
     if not isinstance(body, dict):
         return None
@@ -207,7 +213,10 @@ def record_steady_beacon(user: User | None, item_id: int, body, *, token: str | 
     if state.completed_at is None and values["watched_ms"] >= COMPLETION_RATIO * values["duration_ms"]:
         return None  # completion: the ORM path records it and checks the course
     statement = _STEADY_UPDATE_ASYNC_COMMIT if connection.dialect.name == "postgresql" else _STEADY_UPDATE
-    connection.execute(statement, {"row_id": state.id, **{f"new_{name}": values[name] for name in _STEADY_COLUMNS}})
+    swapped = connection.execute(statement, {"row_id": state.id, "read_beacons": state.beacons,
+                                             **{f"new_{name}": values[name] for name in _STEADY_COLUMNS}})
+    if swapped.rowcount != 1:
+        return None  # another beacon wrote the row since it was read: the locked path adds these segments
     return ItemProgress(id=state.id, user_id=state.user_id, item_id=item_id, course_id=state.course_id,
                         completed_at=state.completed_at, **values)
 

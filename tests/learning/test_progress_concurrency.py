@@ -1,8 +1,10 @@
 """Concurrent beacons lose nothing, on the real database (SQLite or PostgreSQL), with real commits."""
 import threading
 import uuid
+from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import event
 
 from lms.auth.models import User
 from lms.authoring.models import TEXT, Course, Item
@@ -12,6 +14,7 @@ from lms.extensions import db
 from lms.learning.models import ItemProgress
 from lms.learning.progress import record_steady_beacon, record_video_progress
 from tests import factories
+from tests.conftest import FreshGlobalsClient, api_headers
 from tests.videotools import course_using, ready_video
 
 pytestmark = pytest.mark.no_transaction
@@ -25,9 +28,10 @@ def views_order(user, item, position, watched):
         record_video_progress(user, item, position, watched)
 
 
-@pytest.mark.parametrize("path, primed", [(record_video_progress, False), (views_order, True)],
-                         ids=["full path", "steady path on a started film"])
-def test_twenty_concurrent_beacons_of_adjacent_segments_end_at_full_coverage(app, path, primed):
+@pytest.fixture
+def race(app):
+    """A learner and a published course whose first item is a film of BEACONS x 10 s, committed for real;
+    everything removed afterwards (other tests share the database and media store and count rows)."""
     with app.app_context():
         tag = uuid.uuid4().hex[:8]
         learner = factories.learner(email=f"race-{tag}@example.org")
@@ -41,47 +45,134 @@ def test_twenty_concurrent_beacons_of_adjacent_segments_end_at_full_coverage(app
         db.session.add(Item(module=course.modules[0], key="t1", kind=TEXT, title="Texte", position=2,
                             body_markdown="À lire."))
         commit()
-        item_id, course_id = course.modules[0].items[0].id, course.id
-        learner_id, trainer_id = learner.id, trainer.id
-        if primed:  # the first segment already sent: the others find the row and take the steady path
-            record_video_progress(learner, course.modules[0].items[0], 10, [[0, 10]])
-            commit()
+        ids = SimpleNamespace(item=course.modules[0].items[0].id, course=course.id, learner=learner.id,
+                              trainer=trainer.id)
+        db.session.remove()
+    yield ids
+    with app.app_context():
+        video = db.session.get(Item, ids.item).video
+        for key in (video.stream_key, video.poster_key, *(c.storage_key for c in video.captions)):
+            storage.delete(key)
+        db.session.delete(db.session.get(Course, ids.course))  # its progress rows go with it
+        db.session.delete(video)
+        for user_id in (ids.learner, ids.trainer):
+            db.session.delete(db.session.get(User, user_id))
+        commit()
+
+
+def prime(app, race) -> None:
+    """The first segment already sent: the other beacons find the row and take the steady path."""
+    with app.app_context():
+        record_video_progress(db.session.get(User, race.learner), db.session.get(Item, race.item), 10, [[0, 10]])
+        commit()
         db.session.remove()
 
-    first = 1 if primed else 0
-    barrier = threading.Barrier(BEACONS - first)
-    errors = []
 
-    def beacon(n: int) -> None:
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                user, item = db.session.get(User, learner_id), db.session.get(Item, item_id)
-                path(user, item, n * 10 + 10, [[n * 10, n * 10 + 10]])
-                commit()
-            except Exception as exc:  # noqa: BLE001 (reported below, with the thread's number)
-                errors.append(f"{n}: {exc!r}")
-            finally:
-                db.session.remove()
+def the_row(app, race) -> ItemProgress:
+    with app.app_context():
+        rows = db.session.query(ItemProgress).filter_by(user_id=race.learner, item_id=race.item).all()
+        assert len(rows) == 1
+        db.session.expunge(rows[0])
+        return rows[0]
 
-    threads = [threading.Thread(target=beacon, args=(n,)) for n in range(first, BEACONS)]
+
+def run_together(count: int, work) -> list[str]:
+    """``work(n)`` in ``count`` threads released at once; the errors, each with its thread's number."""
+    barrier, errors = threading.Barrier(count), []
+
+    def run(n: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            work(n)
+        except Exception as exc:  # noqa: BLE001 (reported by the caller, with the thread's number)
+            errors.append(f"{n}: {exc!r}")
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert errors == []
+    return errors
 
+
+@pytest.mark.parametrize("path, primed", [(record_video_progress, False), (views_order, True)],
+                         ids=["full path", "steady path on a started film"])
+def test_twenty_concurrent_beacons_of_adjacent_segments_end_at_full_coverage(app, race, path, primed):
+    if primed:
+        prime(app, race)
+    first = 1 if primed else 0
+
+    def beacon(n: int) -> None:
+        n += first
+        with app.app_context():
+            try:
+                user, item = db.session.get(User, race.learner), db.session.get(Item, race.item)
+                path(user, item, n * 10 + 10, [[n * 10, n * 10 + 10]])
+                commit()
+            finally:
+                db.session.remove()
+
+    assert run_together(BEACONS - first, beacon) == []
+    row = the_row(app, race)
+    assert row.watched == [[0, BEACONS * 10_000]]
+    assert row.watched_ms == BEACONS * 10_000 and row.completed and row.beacons == BEACONS
+
+
+def test_twenty_concurrent_api_beacons_on_a_started_film_end_at_full_coverage(app, race):
+    """Through the route, with real commits: on PostgreSQL the steady statements commit alone and swap on the
+    row's counter, so the beacons that lose a race take the locked path; none is lost."""
     with app.app_context():
-        rows = db.session.query(ItemProgress).filter_by(user_id=learner_id, item_id=item_id).all()
-        assert len(rows) == 1
-        assert rows[0].watched == [[0, BEACONS * 10_000]]
-        assert rows[0].watched_ms == BEACONS * 10_000 and rows[0].completed and rows[0].beacons == BEACONS
-        # Leave the shared test database and media store as they were: other tests count rows and files.
-        video = db.session.get(Item, item_id).video
-        for key in (video.stream_key, video.poster_key, *(c.storage_key for c in video.captions)):
-            storage.delete(key)
-        db.session.delete(db.session.get(Course, course_id))  # its progress rows go with it
-        db.session.delete(video)
-        for user_id in (learner_id, trainer_id):
-            db.session.delete(db.session.get(User, user_id))
-        commit()
+        headers = api_headers(app, db.session.get(User, race.learner))
+    prime(app, race)
+
+    def beacon(n: int) -> None:
+        n += 1
+        client = FreshGlobalsClient(app, app.response_class, use_cookies=False)
+        answer = client.post(f"/api/v1/items/{race.item}/progress", headers=headers,
+                             json={"position_s": n * 10 + 10, "watched": [[n * 10, n * 10 + 10]]})
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+
+    assert run_together(BEACONS - 1, beacon) == []
+    row = the_row(app, race)
+    assert row.watched == [[0, BEACONS * 10_000]] and row.completed and row.beacons == BEACONS
+
+
+def test_a_beacon_overtaken_between_its_read_and_its_write_takes_the_locked_path(app, race):
+    """Another request writes the row between the steady beacon's SELECT and its UPDATE: the UPDATE changes
+    nothing, and the full path adds the segments inside a transaction. Both beacons count."""
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            pytest.skip("SQLite runs one writing transaction at a time: no request can write in between")
+        headers = api_headers(app, db.session.get(User, race.learner))
+        engine = db.engine
+    prime(app, race)
+    ours, other = [], []  # (statement, inside a transaction block), in order
+
+    def interleave(conn, cursor, statement, parameters, context, executemany):
+        if other:
+            return
+        ours.append((" ".join(statement.split()), not conn.connection.driver_connection.autocommit))
+        if len(ours) == 1:  # the steady SELECT: another tab's beacon is written and committed now
+            other.append(statement)
+            with app.app_context():
+                record_video_progress(db.session.get(User, race.learner), db.session.get(Item, race.item), 20,
+                                      [[10, 20]])
+                commit()
+                db.session.remove()
+            other.clear()
+
+    event.listen(engine, "after_cursor_execute", interleave)
+    try:
+        client = FreshGlobalsClient(app, app.response_class, use_cookies=False)
+        answer = client.post(f"/api/v1/items/{race.item}/progress", headers=headers,
+                             json={"position_s": 30, "watched": [[20, 30]]})
+    finally:
+        event.remove(engine, "after_cursor_execute", interleave)
+    assert answer.status_code == 200 and answer.get_json()["watched_ratio"] == 30 / (BEACONS * 10)
+    row = the_row(app, race)
+    assert row.watched == [[0, 30_000]] and row.beacons == 3
+    steady_select, swap, *full_path = ours
+    assert "api_tokens" in steady_select[0] and not steady_select[1]  # committed alone (PostgreSQL)
+    assert swap[0].startswith("UPDATE item_progress") and "beacons =" in swap[0] and not swap[1]
+    locked = [entry for entry in full_path if entry[0].startswith("SELECT item_progress") and "FOR UPDATE" in entry[0]]
+    assert locked and all(in_transaction for _statement, in_transaction in full_path)
