@@ -89,10 +89,9 @@ def create_app(config: type | None = None, **overrides) -> Flask:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from lms.auth.models import User
+        from lms.auth.services import user_for_session
 
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+        return user_for_session(int(user_id)) if user_id.isdigit() else None
 
     @app.context_processor
     def inject_globals():

@@ -4,6 +4,7 @@ import re
 from sqlalchemy import select
 
 from lms.auth.models import EmailToken, User
+from lms.core.clock import utcnow
 from lms.extensions import db
 from tests.conftest import csrf_token, login_as, post_form
 from tests.factories import PASSWORD
@@ -248,3 +249,26 @@ def test_no_invitation_for_someone_who_has_a_password(client, make):
     response = post_form(client, f"/admin/utilisateurs/{active.id}/invitation", token_from=f"/admin/utilisateurs/{active.id}",
                          follow_redirects=True)
     assert "déjà choisi son mot de passe" in response.get_data(as_text=True)
+
+
+def test_each_signed_in_request_loads_the_user_alone_and_the_account_page_still_shows_the_organisation(client, make):
+    from tests.learningtools import statements
+
+    login_as(client, make.learner(organisation="CMP de Jury"))
+    with statements() as seen:
+        page = client.get("/compte")
+    assert page.status_code == 200 and "CMP de Jury" in page.get_data(as_text=True)
+    users = [s for s in seen if s.startswith("SELECT users.")]
+    assert len(users) == 1 and "organisations" not in users[0]  # its organisation only when a page shows it
+
+
+def test_a_session_ends_when_its_account_is_deactivated_or_erased(client, make):
+    for change in ({"active": False}, {"erased_at": utcnow()}):
+        user = make.learner()
+        login_as(client, user)
+        assert client.get("/mon-parcours").status_code == 200
+        for name, value in change.items():
+            setattr(user, name, value)
+        db.session.flush()
+        answer = client.get("/mon-parcours")
+        assert answer.status_code == 302 and "/connexion" in answer.headers["Location"]

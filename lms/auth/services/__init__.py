@@ -27,6 +27,7 @@ from lms.auth.services.accounts import (
     update_profile,
     user_by_email,
     user_for_api_token,
+    user_for_session,
 )
 from lms.auth.services.gdpr import erase_user, export_user_data
 from lms.auth.services.importing import (
@@ -49,5 +50,5 @@ __all__ = [
     "create_user", "decode_csv", "erase_user", "export_user_data", "find_email_token", "get_user", "import_users_csv",
     "issue_api_token", "normalize_email", "organisation_named", "process_inactive_accounts", "progress_providers",
     "register", "request_password_reset", "resend_invitation", "search_users", "send_invitation", "set_password_with_token",
-    "update_profile", "user_by_email", "user_for_api_token",
+    "update_profile", "user_by_email", "user_for_api_token", "user_for_session",
 ]

@@ -8,6 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from lms.auth.models import (
     AUDIENCES,
@@ -153,9 +154,17 @@ def user_for_api_token(raw: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
-# Built once: every API request runs it.
-_USER_FOR_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id)
+def user_for_session(user_id: int) -> User | None:
+    """The active user a signed-in session names (every page): the user alone, its organisation loaded only by
+    the few pages that show it. A user this session already holds comes back as it is there."""
+    user = db.session.scalar(_USER_BY_ID, {"user_id": user_id})
+    return user if user is not None and user.is_active else None
+
+
+# Built once: every request runs one of them (a statement built once is compiled and keyed once).
+_USER_FOR_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id).options(lazyload(User.organisation))
                    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.expires_at > bindparam("now")))
+_USER_BY_ID = select(User).options(lazyload(User.organisation)).where(User.id == bindparam("user_id"))
 
 # The same rule as user_for_api_token (unexpired token, active and not erased user) as a scalar subquery, for
 # a hot query that authenticates and reads in one round trip; its parameters come from token_parameters().
