@@ -64,15 +64,18 @@ def get_quiz(quiz_id: int):
 def submit_attempt(quiz_id: int):
     """201 ``{score, passed, attempts_left, feedback}``; 409 ``no_attempts_left``.
 
-    The common case (a bearer token, a learner answering again) in three statements that also check the
-    token (lms.learning.steady_answers); anything else authenticates as every route does, then takes the
-    full path."""
+    The common case (a bearer token, a learner answering again) in two statements that also check the
+    token, each committing alone (lms.learning.steady_answers); anything else authenticates as every route
+    does, then takes the full path in one transaction."""
     token = bearer_token()
     if token is not None and request.mimetype == "application/json":  # the same media type json_body() wants
+        alone = statements_alone()
         answer = steady_answers.submit_steady_answers(token, quiz_id, request.get_json(silent=True))
         if answer is not None:
             commit()
             return jsonify(answer), 201
+        if alone:
+            end_statements_alone()
     return submit_any_attempt(quiz_id)
 
 

@@ -1,15 +1,19 @@
-"""The common quiz answer in three statements instead of the ORM's nine: a learner who already has a row on
+"""The common quiz answer in two statements instead of the ORM's nine: a learner who already has a row on
 the quiz's item, no attempt open, answering a quiz of a published course through the API, with answers
 that do not complete the item for the first time. The same idea as the steady beacon
 (lms.learning.progress.record_steady_beacon), and the same rules: lms.learning.quizzes grades, numbers and
 shuffles; this module only reads and writes the rows with plain statements.
 
 1. one SELECT checks the bearer token (auth's rule as a subquery), reads the course's state and content key,
-   the learner's row on the item (locked, as the full path locks it: one submission at a time) and their
-   latest attempt's number and whether one is open;
-2. one INSERT of the graded attempt (``ON CONFLICT DO NOTHING``: an attempt opened by the quiz page at the
-   same moment takes the number, and the full path then grades that one, as it would have);
-3. one UPDATE of the row (one more answer, its time), whose commit does not wait for the disk on PostgreSQL.
+   the learner's row on the item and their latest attempt's number and whether one is open;
+2. one statement writes the graded attempt and counts it on the row: on PostgreSQL an INSERT … ON CONFLICT
+   DO NOTHING inside the UPDATE of the row (a data-modifying WITH), whose commit does not wait for the disk;
+   on SQLite, where a WITH cannot write, the same INSERT then the UPDATE, in the request's transaction.
+
+No lock is needed: the attempt's number is unique per learner and quiz, so of two answers numbered alike
+(two tabs, or the quiz page opening an attempt at the same moment) the second INSERT does nothing, its
+UPDATE with it, and the full path then numbers or grades it as it would have. On PostgreSQL the two
+statements therefore commit alone (``lms.core.db.statements_alone``: no BEGIN or COMMIT round trip).
 
 Anything else (first answer, an open attempt, no attempt left, bad answers or token, a draft course, the
 answer that completes the item...) returns None before writing: the API then takes the full path, which
@@ -18,7 +22,6 @@ handles every case with the same rules and errors.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 
 from sqlalchemy import Connection, bindparam, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -45,7 +48,6 @@ _STATE = (
     .join(Course, Course.id == Module.course_id)
     .join(ItemProgress, (ItemProgress.item_id == Item.id) & (ItemProgress.user_id == TOKEN_USER_ID))
     .where(Quiz.id == bindparam("quiz_id"))
-    .with_for_update(of=ItemProgress)
 )
 _ATTEMPT_COLUMNS = ("user_id", "quiz_id", "course_id", "number", "role", "order", "answers", "score", "passed",
                     "results", "started_at", "submitted_at")
@@ -59,11 +61,18 @@ _ANSWERED = (update(_rows).where(_rows.c.id == bindparam("row_id"))
 _ANSWERED_ASYNC_COMMIT = _ANSWERED.where(func.set_config("synchronous_commit", "off", True).is_not(None))
 
 
-@cache
-def _insert(dialect: str):
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    return (insert(_attempts).values({name: bindparam(name) for name in _ATTEMPT_COLUMNS})
-            .on_conflict_do_nothing().returning(_attempts.c.id))
+_INSERT = (sqlite.insert(_attempts).values({name: bindparam(name) for name in _ATTEMPT_COLUMNS})
+           .on_conflict_do_nothing().returning(_attempts.c.id))
+# PostgreSQL: the attempt and its count on the row in one statement; no row when the INSERT did nothing. It
+# locks the row first, as the full path does before it inserts (the INSERT reads from that lock): taken in the
+# other order, the unique number's index entry then the row, a full path doing the same would deadlock.
+_locked_row = select(_rows.c.id).where(_rows.c.id == bindparam("row_id")).with_for_update().cte("locked_row")
+_new_attempt = (postgresql.insert(_attempts)
+                .from_select(_ATTEMPT_COLUMNS, select(*(bindparam(f"a_{name}", type_=_attempts.c[name].type)
+                                                        for name in _ATTEMPT_COLUMNS)).select_from(_locked_row))
+                .on_conflict_do_nothing().returning(_attempts.c.id, _attempts.c.user_id).cte("new_attempt"))
+_INSERT_AND_COUNT = (_ANSWERED_ASYNC_COMMIT.where(_rows.c.user_id == _new_attempt.c.user_id)
+                     .returning(_new_attempt.c.id))
 
 
 def submit_steady_answers(token: str, quiz_id: int, body, *, now: datetime | None = None) -> dict | None:
@@ -85,12 +94,16 @@ def submit_steady_answers(token: str, quiz_id: int, body, *, now: datetime | Non
     quizzes.grade_attempt(quiz, attempt, answers, now)
     if state.completed_at is None and attempt.passed:
         return None  # completes the item: the full path records it and checks the course
-    attempt.id = connection.execute(_insert(connection.dialect.name),
-                                    {name: getattr(attempt, name) for name in _ATTEMPT_COLUMNS}).scalar()
-    if attempt.id is None:  # the quiz page opened this number at the same moment
+    values = {name: getattr(attempt, name) for name in _ATTEMPT_COLUMNS}
+    if connection.dialect.name == "postgresql":
+        attempt.id = connection.execute(_INSERT_AND_COUNT, {**{f"a_{name}": value for name, value in values.items()},
+                                                            "row_id": state.id, "now": now}).scalar()
+    else:
+        attempt.id = connection.execute(_INSERT, values).scalar()
+        if attempt.id is not None:
+            connection.execute(_ANSWERED, {"row_id": state.id, "now": now})
+    if attempt.id is None:  # this number was taken at the same moment (another tab, the quiz page)
         return None
-    answered = _ANSWERED_ASYNC_COMMIT if connection.dialect.name == "postgresql" else _ANSWERED
-    connection.execute(answered, {"row_id": state.id, "now": now})
     return {"id": attempt.id, "number": attempt.number, "score": attempt.score, "passed": attempt.passed,
             "attempts_left": None if quiz.max_attempts is None else max(quiz.max_attempts - attempt.number, 0),
             "feedback": quizzes.feedback(quiz, attempt)}

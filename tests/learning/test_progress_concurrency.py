@@ -7,14 +7,16 @@ import pytest
 from sqlalchemy import event
 
 from lms.auth.models import User
-from lms.authoring.models import TEXT, Course, Item
+from lms.authoring import services as authoring
+from lms.authoring.models import PUBLISHED, TEXT, Course, Item
 from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
-from lms.learning.models import ItemProgress
+from lms.learning.models import ItemProgress, QuizAttempt
 from lms.learning.progress import record_steady_beacon, record_video_progress
 from tests import factories
 from tests.conftest import FreshGlobalsClient, api_headers
+from tests.learningtools import quiz_spec, wrong_answers
 from tests.videotools import course_using, ready_video
 
 pytestmark = pytest.mark.no_transaction
@@ -176,3 +178,57 @@ def test_a_beacon_overtaken_between_its_read_and_its_write_takes_the_locked_path
     assert swap[0].startswith("UPDATE item_progress") and "beacons =" in swap[0] and not swap[1]
     locked = [entry for entry in full_path if entry[0].startswith("SELECT item_progress") and "FOR UPDATE" in entry[0]]
     assert locked and all(in_transaction for _statement, in_transaction in full_path)
+
+
+ANSWERS = 12
+
+
+@pytest.fixture
+def quiz_race(app):
+    """A published course whose only required item is a graded quiz with no attempt limit, committed for real;
+    removed afterwards with its learner."""
+    with app.app_context():
+        tag = uuid.uuid4().hex[:8]
+        learner = factories.learner(email=f"quiz-race-{tag}@example.org")
+        trainer = factories.trainer(email=f"quiz-race-trainer-{tag}@example.org")
+        course = authoring.create_course(trainer, f"Course aux réponses {tag}")
+        module = authoring.add_module(trainer, course, "Partie 1")
+        item = authoring.add_item(trainer, module, "quiz", "Quiz", quiz=quiz_spec("graded", pass_mark=100))
+        course.status = PUBLISHED
+        commit()
+        ids = SimpleNamespace(quiz=item.quiz.id, course=course.id, learner=learner.id, trainer=trainer.id,
+                              wrong=wrong_answers(item.quiz))
+        db.session.remove()
+    yield ids
+    with app.app_context():
+        db.session.delete(db.session.get(Course, ids.course))  # its attempts and progress rows go with it
+        for user_id in (ids.learner, ids.trainer):
+            db.session.delete(db.session.get(User, user_id))
+        commit()
+
+
+def test_concurrent_api_answers_each_get_their_own_number(app, quiz_race):
+    """Twelve answers at once after the first, with real commits: on PostgreSQL the steady ones commit alone,
+    unlocked; two that read the same latest number cannot both take the next one (the number is unique), and
+    the loser is numbered by the locked full path. Every answer is kept once, and counted once on the row."""
+    with app.app_context():
+        headers = api_headers(app, db.session.get(User, quiz_race.learner))
+    path = f"/api/v1/quizzes/{quiz_race.quiz}/attempts"
+    client = FreshGlobalsClient(app, app.response_class, use_cookies=False)
+    assert client.post(path, headers=headers, json={"answers": quiz_race.wrong}).status_code == 201
+    numbers = []
+
+    def answer(n: int) -> None:
+        response = FreshGlobalsClient(app, app.response_class, use_cookies=False).post(
+            path, headers=headers, json={"answers": quiz_race.wrong})
+        assert response.status_code == 201, response.get_data(as_text=True)
+        numbers.append(response.get_json()["number"])
+
+    assert run_together(ANSWERS, answer) == []
+    assert sorted(numbers) == list(range(2, ANSWERS + 2))
+    with app.app_context():
+        attempts = db.session.query(QuizAttempt).filter_by(user_id=quiz_race.learner, quiz_id=quiz_race.quiz).all()
+        assert sorted(a.number for a in attempts) == list(range(1, ANSWERS + 2))
+        assert all(a.submitted_at is not None and a.score == 0 for a in attempts)
+        row = db.session.query(ItemProgress).filter_by(user_id=quiz_race.learner).one()
+        assert row.beacons == ANSWERS + 1 and row.completed_at is None
