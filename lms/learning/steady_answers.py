@@ -10,10 +10,11 @@ shuffles; this module only reads and writes the rows with plain statements.
    DO NOTHING inside the UPDATE of the row (a data-modifying WITH), whose commit does not wait for the disk;
    on SQLite, where a WITH cannot write, the same INSERT then the UPDATE, in the request's transaction.
 
-No lock is needed: the attempt's number is unique per learner and quiz, so of two answers numbered alike
-(two tabs, or the quiz page opening an attempt at the same moment) the second INSERT does nothing, its
-UPDATE with it, and the full path then numbers or grades it as it would have. On PostgreSQL the two
-statements therefore commit alone (``lms.core.db.statements_alone``: no BEGIN or COMMIT round trip).
+No lock is held from the SELECT to the write: the attempt's number is unique per learner and quiz, so of
+two answers numbered alike (two tabs, or the quiz page opening an attempt at the same moment) the second
+INSERT does nothing, its UPDATE with it, and the full path then numbers or grades it as it would have. On
+PostgreSQL the two statements therefore commit alone (``lms.core.db.statements_alone``: no BEGIN or COMMIT
+round trip); the write locks the row only for itself, before its INSERT, in the full path's order.
 
 Anything else (first answer, an open attempt, no attempt left, bad answers or token, a draft course, the
 answer that completes the item...) returns None before writing: the API then takes the full path, which
