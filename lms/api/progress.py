@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from lms.api import bp
 from lms.api.common import authenticated, bearer_token, caller, json_body
 from lms.authoring.permissions import require_view_course
-from lms.core.db import commit, end_statements_alone, statements_alone
+from lms.core.db import commit, first_alone
 from lms.core.errors import Invalid
 from lms.learning import progress, quizzes, steady_answers
 
@@ -21,14 +21,12 @@ def record_progress(item_id: int):
     transaction."""
     token = bearer_token()
     if token is not None and request.mimetype == "application/json":  # the same media type json_body() wants
-        alone = statements_alone()
-        row = progress.record_steady_beacon(None, item_id, request.get_json(silent=True), token=token)
+        row = first_alone(lambda: progress.record_steady_beacon(None, item_id, request.get_json(silent=True),
+                                                                token=token))
         if row is not None:
             state = progress.progress_state(row)
             commit()
             return jsonify(state)
-        if alone:
-            end_statements_alone()
     return record_any_progress(item_id)
 
 
@@ -69,13 +67,10 @@ def submit_attempt(quiz_id: int):
     does, then takes the full path in one transaction."""
     token = bearer_token()
     if token is not None and request.mimetype == "application/json":  # the same media type json_body() wants
-        alone = statements_alone()
-        answer = steady_answers.submit_steady_answers(token, quiz_id, request.get_json(silent=True))
+        answer = first_alone(lambda: steady_answers.submit_steady_answers(token, quiz_id, request.get_json(silent=True)))
         if answer is not None:
             commit()
             return jsonify(answer), 201
-        if alone:
-            end_statements_alone()
     return submit_any_attempt(quiz_id)
 
 

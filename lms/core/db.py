@@ -163,6 +163,17 @@ def statements_alone() -> bool:
     return False
 
 
+def first_alone(attempt):
+    """``attempt()`` with statements that commit alone (statements_alone), for a hot path that either does
+    its work or returns None having written nothing; after a None the session is back to transactions, for
+    the full path that follows."""
+    alone = statements_alone()
+    result = attempt()
+    if result is None and alone:
+        end_statements_alone()
+    return result
+
+
 def end_statements_alone() -> None:
     """Back to transactions: the connection goes back to the pool (which resets its isolation level) and the
     session's next statement begins a transaction as usual. Nothing is lost: every statement has committed."""
