@@ -2,6 +2,7 @@
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+import psycopg
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -56,15 +57,37 @@ def wrong_answers(quiz) -> dict:
 
 
 @contextmanager
+def after_each_driver_statement(callback):
+    """``callback(cursor, statement)`` after each statement sent on a psycopg cursor while the block runs:
+    SQLAlchemy's on PostgreSQL, and those lms.core.db.statements_alone sends on the driver itself (which
+    SQLAlchemy's events never see). The real driver runs them; this only watches."""
+    driver_execute = psycopg.Cursor.execute
+
+    def execute(cursor, query, *args, **kwargs):
+        result = driver_execute(cursor, query, *args, **kwargs)
+        callback(cursor, " ".join(str(query).split()))
+        return result
+
+    psycopg.Cursor.execute = execute
+    try:
+        yield
+    finally:
+        psycopg.Cursor.execute = driver_execute
+
+
+@contextmanager
 def statements():
-    """Every SQL statement sent while the block runs (to count a hot path's round trips)."""
+    """Every SQL statement sent while the block runs (to count a hot path's round trips), whether through
+    SQLAlchemy or, on PostgreSQL, on the driver itself."""
     seen = []
 
     def record(conn, cursor, statement, *args):
-        seen.append(" ".join(statement.split()))
+        if not isinstance(cursor, psycopg.Cursor):  # psycopg's are seen by after_each_driver_statement
+            seen.append(" ".join(statement.split()))
 
     event.listen(Engine, "before_cursor_execute", record)
     try:
-        yield seen
+        with after_each_driver_statement(lambda cursor, statement: seen.append(statement)):
+            yield seen
     finally:
         event.remove(Engine, "before_cursor_execute", record)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from lms.api import bp
 from lms.api.common import authenticated, bearer_token, caller, json_body
 from lms.authoring.permissions import require_view_course
-from lms.core.db import commit, first_alone
+from lms.core.db import commit
 from lms.core.errors import Invalid
 from lms.learning import progress, quizzes, steady_answers
 
@@ -17,15 +17,13 @@ def record_progress(item_id: int):
     """200 ``{watched_ratio, completed}``: video ``{position_s, watched: [[start_s, end_s], ...]}``, text ``{}``.
 
     The common case (a started film, a bearer token) in two statements that also check the token, each
-    committing alone; anything else authenticates as every route does, then takes the full path in one
+    committing alone (lms.core.db.statements_alone); anything else authenticates as every route does, then takes the full path in one
     transaction."""
     token = bearer_token()
     if token is not None and request.mimetype == "application/json":  # the same media type json_body() wants
-        row = first_alone(lambda: progress.record_steady_beacon(None, item_id, request.get_json(silent=True),
-                                                                token=token))
-        if row is not None:
-            state = progress.progress_state(row)
-            commit()
+        state = progress.record_steady_beacon(None, item_id, request.get_json(silent=True), token=token)
+        if state is not None:
+            commit()  # SQLite's transaction (PostgreSQL's statements have committed alone)
             return jsonify(state)
     return record_any_progress(item_id)
 
@@ -67,9 +65,9 @@ def submit_attempt(quiz_id: int):
     does, then takes the full path in one transaction."""
     token = bearer_token()
     if token is not None and request.mimetype == "application/json":  # the same media type json_body() wants
-        answer = first_alone(lambda: steady_answers.submit_steady_answers(token, quiz_id, request.get_json(silent=True)))
+        answer = steady_answers.submit_steady_answers(token, quiz_id, request.get_json(silent=True))
         if answer is not None:
-            commit()
+            commit()  # as above
             return jsonify(answer), 201
     return submit_any_attempt(quiz_id)
 

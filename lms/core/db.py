@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
 
 from flask import has_request_context, request
+from psycopg.rows import namedtuple_row
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
+from sqlalchemy.sql.expression import Executable
 
 from lms.extensions import db
 
@@ -23,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 
 def commit() -> None:
+    if not db.session().in_transaction():
+        return  # nothing since the last commit (a hot path's statements committed alone): no more to do
     new_ids = list(db.session.info.get(OUTBOX_KEY, ()))
     task_ids = list(db.session.info.get(TASKS_KEY, ()))
     db.session.commit()
@@ -146,35 +153,147 @@ def start_unit_of_work(app) -> None:
     ``reads_only`` gets its connection in AUTOCOMMIT on PostgreSQL; the pool resets it when it comes back."""
     if request.method not in READ_ONLY_METHODS or not getattr(app.view_functions.get(request.endpoint), _READS_ONLY, False):
         return
-    statements_alone()
+    session_alone()
 
 
-def statements_alone() -> bool:
-    """On PostgreSQL, before the session's first statement: each statement then commits alone (AUTOCOMMIT),
-    without the BEGIN and COMMIT round trips. For reads that need no common snapshot, and for a single write
-    whose own WHERE checks what it read (compare and swap). True if so; False on SQLite or when the session
-    is already in a transaction (an earlier statement's, or a test's), where nothing changes.
-    ``end_statements_alone()`` before anything that needs a transaction."""
+def session_alone() -> bool:
+    """On PostgreSQL, before the session's first statement: each of its statements then commits alone
+    (AUTOCOMMIT), without the BEGIN and ROLLBACK round trips. For the ORM reads of a ``reads_only`` view,
+    which need no common snapshot. True if so; False on SQLite or when the session is already in a
+    transaction (an earlier statement's, or a test's), where nothing changes."""
     session = db.session()
-    if (db.engine.dialect.name == "postgresql" and not session.in_transaction()
-            and not isinstance(session.bind, Connection)):  # a session bound to a connection shares its transaction
+    if db.engine.dialect.name == "postgresql" and not session.in_transaction() and not _bound_to_a_test(session):
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         return True
     return False
 
 
-def first_alone(attempt):
-    """``attempt()`` with statements that commit alone (statements_alone), for a hot path that either does
-    its work or returns None having written nothing; after a None the session is back to transactions, for
-    the full path that follows."""
-    alone = statements_alone()
-    result = attempt()
-    if result is None and alone:
-        end_statements_alone()
-    return result
+def _bound_to_a_test(session: Session) -> bool:
+    return isinstance(session.bind, Connection)  # a session bound to a connection shares its transaction
 
 
-def end_statements_alone() -> None:
-    """Back to transactions: the connection goes back to the pool (which resets its isolation level) and the
-    session's next statement begins a transaction as usual. Nothing is lost: every statement has committed."""
-    db.session.close()
+@contextmanager
+def statements_alone() -> Iterator[PlainStatements]:
+    """Runs a hot path's few plain statements (a steady beacon, a steady quiz answer), each committing alone:
+    a read, then a single write whose own WHERE checks what was read (compare and swap).
+
+    On PostgreSQL they run on the driver itself, without the Session's and Core's bookkeeping, which cost
+    more than the statements (half of a beacon's CPU). Before the request's first statement (an API call with
+    a bearer token), on a pooled connection of their own in AUTOCOMMIT: no BEGIN or COMMIT round trip, and the
+    request's session left untouched, so a hot path that declines (returns None having written nothing)
+    hands over to a full path in one transaction as usual. When the session already has its transaction (a
+    browser's request, whose user was loaded; a test's), on the session's connection, inside that
+    transaction: one connection per request, committed with it.
+    On SQLite, where a write needs its BEGIN IMMEDIATE: the same statements through Core, on the session's
+    connection, committed with the request."""
+    session = db.session()
+    if db.engine.dialect.name != "postgresql":
+        yield _CoreStatements(session.connection())
+    elif session.in_transaction() or _bound_to_a_test(session):
+        connection = session.connection()
+        yield _DriverStatements(connection.connection.driver_connection, connection.dialect)
+    else:
+        pooled = db.engine.raw_connection()  # checked as any other (_ping_if_idle); back to the pool on the way out
+        driver = pooled.driver_connection
+        try:
+            driver.autocommit = True
+            yield _DriverStatements(driver, db.engine.dialect)
+        except BaseException as exc:
+            if driver.broken or driver.closed:  # the server went away: as SQLAlchemy does for its own statements,
+                pooled.invalidate(exc)         # this connection is dropped and the pooled ones replaced
+                db.engine.dispose(close=False)
+            raise
+        finally:
+            if not driver.closed:
+                driver.autocommit = False
+            pooled.close()
+
+
+class PlainStatements(Protocol):
+    """What a hot path runs its Core statements with (statements_alone): each returns at most one row."""
+
+    dialect_name: str
+
+    def one_or_none(self, statement: Executable, parameters: dict):
+        """The row (its columns as attributes), or None."""
+
+    def scalar(self, statement: Executable, parameters: dict):
+        """The first column of the row, or None."""
+
+    def rowcount(self, statement: Executable, parameters: dict) -> int:
+        """How many rows an UPDATE changed."""
+
+
+class _CoreStatements:
+    def __init__(self, connection: Connection):
+        self.connection, self.dialect_name = connection, connection.dialect.name
+
+    def one_or_none(self, statement, parameters):
+        return self.connection.execute(statement, parameters).one_or_none()
+
+    def scalar(self, statement, parameters):
+        return self.connection.execute(statement, parameters).scalar()
+
+    def rowcount(self, statement, parameters):
+        return self.connection.execute(statement, parameters).rowcount
+
+
+class _DriverStatements:
+    dialect_name = "postgresql"
+
+    def __init__(self, driver, dialect):
+        self.driver, self.dialect = driver, dialect
+
+    def _execute(self, statement, parameters):
+        compiled = _compiled(statement, self.dialect)
+        cursor = self.driver.cursor(row_factory=namedtuple_row)
+        cursor.execute(compiled.sql, compiled.parameters(parameters))
+        return cursor
+
+    def one_or_none(self, statement, parameters):
+        with self._execute(statement, parameters) as cursor:
+            return cursor.fetchone()
+
+    def scalar(self, statement, parameters):
+        row = self.one_or_none(statement, parameters)
+        return None if row is None else row[0]
+
+    def rowcount(self, statement, parameters):
+        with self._execute(statement, parameters) as cursor:
+            return cursor.rowcount
+
+
+class _Compiled:
+    """A Core statement compiled once for a dialect: its SQL, its literal values, and the conversions
+    SQLAlchemy applies to its parameters (JSON to text, for instance), applied here the same way."""
+
+    def __init__(self, statement: Executable, dialect):
+        compiled = statement.compile(dialect=dialect)
+        if compiled.insert_prefetch or compiled.update_prefetch:  # Python-side defaults: SQLAlchemy's to run
+            raise ValueError(f"a plain statement names every value it writes: {compiled.string}")
+        self.sql = compiled.string
+        self.defaults, self.processors = {}, {}
+        for name, value in compiled.params.items():
+            bind = compiled.binds[name]
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if not bind.required:
+                self.defaults[name] = process(value) if process else value
+            elif process:
+                self.processors[name] = process
+
+    def parameters(self, values: dict) -> dict:
+        parameters = {**self.defaults, **values}
+        for name, process in self.processors.items():
+            parameters[name] = process(parameters[name])
+        return parameters
+
+
+_COMPILED: dict[tuple, _Compiled] = {}
+
+
+def _compiled(statement: Executable, dialect) -> _Compiled:
+    key = (statement, dialect)  # statements built once, at import: a bounded set
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = _COMPILED[key] = _Compiled(statement, dialect)
+    return compiled

@@ -69,9 +69,8 @@ def record_progress(course_id: int, item_id: int):
     video ``{position_s, watched: [[start_s, end_s], ...]}``, text ``{}`` -> ``{watched_ratio, completed, position_s}``."""
     try:
         body = request.get_json(silent=True) if request.mimetype == "application/json" else None
-        row = progress.record_steady_beacon(current_user, item_id, body, course_id=course_id)
-        if row is not None:  # the common case (player.js sends JSON), in two statements
-            state = progress.progress_state(row)
+        state = progress.record_steady_beacon(current_user, item_id, body, course_id=course_id)
+        if state is not None:  # the common case (player.js sends JSON), in two statements
             commit()
             return jsonify(state)
         _course, item = viewable_item(course_id, item_id)

@@ -40,9 +40,14 @@ class ItemProgress(db.Model):
 
     @property
     def watched_ratio(self) -> float:
-        if not self.duration_ms:
-            return 1.0 if self.completed else 0.0
-        return round(min(self.watched_ms / self.duration_ms, 1.0), 4)
+        return coverage_ratio(self.watched_ms, self.duration_ms, self.completed)
+
+
+def coverage_ratio(watched_ms: int, duration_ms: int, completed: bool) -> float:
+    """The share of a film watched, rounded for display; 1 or 0 for an item that has no duration."""
+    if not duration_ms:
+        return 1.0 if completed else 0.0
+    return round(min(watched_ms / duration_ms, 1.0), 4)
 
 
 class QuizAttempt(db.Model):

@@ -21,11 +21,12 @@ from lms.auth.services import TOKEN_USER_ID, progress_providers, token_parameter
 from lms.authoring.models import PUBLISHED, READY, TEXT, VIDEO, Course, Item, Module, Video
 from lms.core import privacy
 from lms.core.clock import as_utc, isoformat, utcnow
+from lms.core.db import statements_alone
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.learning import intervals
 from lms.learning.completion import check_course_completion
-from lms.learning.models import ItemProgress
+from lms.learning.models import ItemProgress, coverage_ratio
 
 COMPLETION_RATIO = 0.9       # a video completes when 90 % of it was really watched
 MAX_SEGMENTS = 200           # per beacon: a ~10 s beacon has one or a few
@@ -122,8 +123,13 @@ def beacon_values(row, duration_ms: int, position_s: float, watched: list[tuple[
 
 def progress_state(row: ItemProgress) -> dict:
     """What a beacon answers: ``{watched_ratio, completed, position_s, completed_at}``."""
-    return {"watched_ratio": row.watched_ratio, "completed": row.completed, "position_s": row.position_ms / 1000,
-            "completed_at": isoformat(row.completed_at)}
+    return beacon_answer(row.watched_ms, row.duration_ms, row.position_ms, row.completed_at)
+
+
+def beacon_answer(watched_ms: int, duration_ms: int, position_ms: int, completed_at: datetime | None) -> dict:
+    completed = completed_at is not None
+    return {"watched_ratio": coverage_ratio(watched_ms, duration_ms, completed), "completed": completed,
+            "position_s": position_ms / 1000, "completed_at": isoformat(completed_at)}
 
 
 def record_video_progress(user: User, item: Item, position_s: float, watched: list[tuple[float, float]],
@@ -177,21 +183,21 @@ _STEADY_UPDATE_ASYNC_COMMIT = _STEADY_UPDATE.where(func.set_config("synchronous_
 
 
 def record_steady_beacon(user: User | None, item_id: int, body, *, token: str | None = None,
-                         course_id: int | None = None, now: datetime | None = None) -> ItemProgress | None:
+                         course_id: int | None = None, now: datetime | None = None) -> dict | None:
     """The common beacon, in two statements instead of the ORM's five or six: a learner already watching a
     ready video of a published course, the beacon well formed and not completing the video (one SELECT of
     the row with its item's facts, then one UPDATE). The player sends one every ~10 s per learner.
     The learner is ``user``, or the holder of the API ``token`` (checked by that same SELECT).
 
     No lock: the UPDATE is a compare and swap on the row's ``beacons`` counter. Two statements that each
-    commit alone (``lms.core.db.statements_alone``, no BEGIN nor COMMIT round trip) are then as safe as a
-    locked transaction: a beacon that another request overtook between the two changes nothing and returns
-    ``None``, and its segments go through the locked full path.
+    commit alone (``lms.core.db.statements_alone``: no BEGIN nor COMMIT round trip on PostgreSQL) are then as
+    safe as a locked transaction: a beacon that another request overtook between the two changes nothing and
+    returns ``None``, and its segments go through the locked full path.
 
     ``None`` for anything else (first beacon, a bad body or token, a draft course, the beacon that completes
-    the video, a concurrent write...): the caller then authenticates as usual and goes through get_item and
-    record_video_progress, which handle every case, with the same rules (beacon_values) and the same errors.
-    Returns a detached row holding the new values.
+    the video, a concurrent write...), having written nothing: the caller then authenticates as usual and
+    goes through get_item and record_video_progress, which handle every case, with the same rules
+    (beacon_values) and the same errors. Otherwise what the beacon answers (progress_state's values).
     """
     if not isinstance(body, dict):
         return None
@@ -199,26 +205,24 @@ def record_steady_beacon(user: User | None, item_id: int, body, *, token: str | 
         position_s, watched = parse_beacon(body)
     except Invalid:
         return None
-    connection = db.session.connection()  # Core statements: no ORM work to do on plain rows
-    if token is not None:
-        state = connection.execute(_STEADY_STATE_BY_TOKEN, {"item_id": item_id, **token_parameters(token)})
-    else:
-        state = connection.execute(_STEADY_STATE, {"user_id": user.id, "item_id": item_id})
-    state = state.one_or_none()
-    if (state is None or state.course_status != PUBLISHED or state.video_status != READY or not state.duration_s
-            or (course_id is not None and state.course_id != course_id)):
-        return None
-    now = now or utcnow()
-    values = beacon_values(state, intervals.to_ms(state.duration_s), position_s, watched, now)
-    if state.completed_at is None and values["watched_ms"] >= COMPLETION_RATIO * values["duration_ms"]:
-        return None  # completion: the ORM path records it and checks the course
-    statement = _STEADY_UPDATE_ASYNC_COMMIT if connection.dialect.name == "postgresql" else _STEADY_UPDATE
-    swapped = connection.execute(statement, {"row_id": state.id, "read_beacons": state.beacons,
-                                             **{f"new_{name}": values[name] for name in _STEADY_COLUMNS}})
-    if swapped.rowcount != 1:
-        return None  # another beacon wrote the row since it was read: the locked path adds these segments
-    return ItemProgress(id=state.id, user_id=state.user_id, item_id=item_id, course_id=state.course_id,
-                        completed_at=state.completed_at, **values)
+    with statements_alone() as statements:
+        if token is not None:
+            state = statements.one_or_none(_STEADY_STATE_BY_TOKEN, {"item_id": item_id, **token_parameters(token)})
+        else:
+            state = statements.one_or_none(_STEADY_STATE, {"user_id": user.id, "item_id": item_id})
+        if (state is None or state.course_status != PUBLISHED or state.video_status != READY or not state.duration_s
+                or (course_id is not None and state.course_id != course_id)):
+            return None
+        now = now or utcnow()
+        values = beacon_values(state, intervals.to_ms(state.duration_s), position_s, watched, now)
+        if state.completed_at is None and values["watched_ms"] >= COMPLETION_RATIO * values["duration_ms"]:
+            return None  # completion: the ORM path records it and checks the course
+        statement = _STEADY_UPDATE_ASYNC_COMMIT if statements.dialect_name == "postgresql" else _STEADY_UPDATE
+        swapped = statements.rowcount(statement, {"row_id": state.id, "read_beacons": state.beacons,
+                                                  **{f"new_{name}": values[name] for name in _STEADY_COLUMNS}})
+        if swapped != 1:
+            return None  # another beacon wrote the row since it was read: the locked path adds these segments
+    return beacon_answer(values["watched_ms"], values["duration_ms"], values["position_ms"], state.completed_at)
 
 
 def record_item_progress(user: User, item: Item, body: dict) -> ItemProgress:

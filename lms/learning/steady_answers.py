@@ -14,7 +14,8 @@ No lock is held from the SELECT to the write: the attempt's number is unique per
 two answers numbered alike (two tabs, or the quiz page opening an attempt at the same moment) the second
 INSERT does nothing, its UPDATE with it, and the full path then numbers or grades it as it would have. On
 PostgreSQL the two statements therefore commit alone (``lms.core.db.statements_alone``: no BEGIN or COMMIT
-round trip); the write locks the row only for itself, before its INSERT, in the full path's order.
+round trip, outside the request's session); the write locks the row only for itself, before its INSERT, in
+the full path's order.
 
 Anything else (first answer, an open attempt, no attempt left, bad answers or token, a draft course, the
 answer that completes the item...) returns None before writing: the API then takes the full path, which
@@ -24,14 +25,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, exists, func, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.auth.services import TOKEN_USER_ID, token_parameters
 from lms.authoring.models import PUBLISHED, Course, Item, Module, Quiz
 from lms.core.clock import utcnow
+from lms.core.db import statements_alone
 from lms.core.errors import Conflict, Invalid
-from lms.extensions import db
 from lms.learning import quizzes
 from lms.learning.models import ItemProgress, QuizAttempt
 
@@ -81,28 +82,28 @@ def submit_steady_answers(token: str, quiz_id: int, body, *, now: datetime | Non
     /quizzes/<id>/attempts`` by the holder of ``token``, or None for the full path (nothing written)."""
     if not isinstance(body, dict) or "answers" not in body:
         return None
-    connection: Connection = db.session.connection()
-    state = connection.execute(_STATE, {"quiz_id": quiz_id, **token_parameters(token)}).one_or_none()
-    if state is None or state.course_status != PUBLISHED or state.has_open:
-        return None
-    quiz = quizzes.cached_paper(quiz_id, state.content_key)
-    now = now or utcnow()
-    try:
-        attempt = quizzes.new_attempt(state.user_id, quiz, state.latest_number or 0, now)
-        answers = quizzes.check_answers(quiz, body["answers"])
-    except (Conflict, Invalid):
-        return None
-    quizzes.grade_attempt(quiz, attempt, answers, now)
-    if state.completed_at is None and attempt.passed:
-        return None  # completes the item: the full path records it and checks the course
-    values = {name: getattr(attempt, name) for name in _ATTEMPT_COLUMNS}
-    if connection.dialect.name == "postgresql":
-        attempt.id = connection.execute(_INSERT_AND_COUNT, {**{f"a_{name}": value for name, value in values.items()},
-                                                            "row_id": state.id, "now": now}).scalar()
-    else:
-        attempt.id = connection.execute(_INSERT, values).scalar()
-        if attempt.id is not None:
-            connection.execute(_ANSWERED, {"row_id": state.id, "now": now})
+    with statements_alone() as statements:
+        state = statements.one_or_none(_STATE, {"quiz_id": quiz_id, **token_parameters(token)})
+        if state is None or state.course_status != PUBLISHED or state.has_open:
+            return None
+        quiz = quizzes.cached_paper(quiz_id, state.content_key)
+        now = now or utcnow()
+        try:
+            attempt = quizzes.new_attempt(state.user_id, quiz, state.latest_number or 0, now)
+            answers = quizzes.check_answers(quiz, body["answers"])
+        except (Conflict, Invalid):
+            return None
+        quizzes.grade_attempt(quiz, attempt, answers, now)
+        if state.completed_at is None and attempt.passed:
+            return None  # completes the item: the full path records it and checks the course
+        values = {name: getattr(attempt, name) for name in _ATTEMPT_COLUMNS}
+        if statements.dialect_name == "postgresql":
+            attempt.id = statements.scalar(_INSERT_AND_COUNT, {**{f"a_{name}": value for name, value in values.items()},
+                                                             "row_id": state.id, "now": now})
+        else:
+            attempt.id = statements.scalar(_INSERT, values)
+            if attempt.id is not None:
+                statements.rowcount(_ANSWERED, {"row_id": state.id, "now": now})
     if attempt.id is None:  # this number was taken at the same moment (another tab, the quiz page)
         return None
     return {"id": attempt.id, "number": attempt.number, "score": attempt.score, "passed": attempt.passed,

@@ -1,8 +1,13 @@
-"""Views marked ``reads_only`` (lms.core.db): on PostgreSQL their statements run outside a transaction block,
-and the pooled connection comes back to transactions for the next request."""
-import pytest
+"""Views marked ``reads_only`` and hot paths' statements that commit alone (lms.core.db): on PostgreSQL they run
+outside a transaction block, and the pooled connection comes back to transactions for the next request."""
+import uuid
 
-from lms.core.db import end_statements_alone, start_unit_of_work, statements_alone
+import pytest
+from sqlalchemy import bindparam, delete, insert, select, update
+
+from lms.auth.models import Organisation
+from lms.core.clock import utcnow
+from lms.core.db import commit, start_unit_of_work, statements_alone
 from lms.extensions import db
 
 
@@ -29,29 +34,46 @@ def test_the_course_page_reads_without_a_transaction_on_postgresql_only(app):
                 assert conn.connection.dbapi_connection.autocommit is False
 
 
-def autocommit_now() -> bool:
-    raw = db.session.connection().connection.dbapi_connection
-    return bool(getattr(raw, "autocommit", False))
-
-
 @pytest.mark.no_transaction
-def test_statements_alone_then_back_to_a_transaction(app):
-    """The steady beacon's and answer's mode (lms.core.db.statements_alone): on PostgreSQL the session's
-    statements commit alone until end_statements_alone(), after which it begins transactions again."""
+def test_statements_alone_commit_each_statement_and_leave_the_session_alone(app):
+    """The steady beacon's and answer's mode (lms.core.db.statements_alone). On PostgreSQL: a pooled
+    connection of their own, each statement committed at once (another connection sees it), the request's
+    session untouched, and the connection back in the pool in its default mode. On SQLite: the session's
+    own transaction, committed with the request."""
     with app.app_context():
         postgresql = db.engine.dialect.name == "postgresql"
+        name = f"alone-{uuid.uuid4().hex[:8]}"
         try:
-            assert statements_alone() is postgresql
-            assert autocommit_now() is postgresql
+            with statements_alone() as statements:
+                assert statements.dialect_name == db.engine.dialect.name
+                assert statements.scalar(_NEW_ORGANISATION, {"name": name, "now": utcnow()}) is not None
+                if postgresql:  # committed: another connection sees it (SQLite's would wait for the write lock)
+                    with db.engine.connect() as other:
+                        assert other.execute(select(Organisation.id).filter_by(name=name)).one_or_none()
+                assert statements.one_or_none(select(Organisation.name).filter_by(name=name), {}).name == name
+                assert statements.one_or_none(select(Organisation.name).filter_by(name="none such"), {}) is None
+                assert statements.rowcount(update(Organisation).filter_by(name=name).values(name=name), {}) == 1
+            assert db.session().in_transaction() is not postgresql
+            commit()
             if postgresql:
-                end_statements_alone()
-                assert autocommit_now() is False and db.session().in_transaction()
+                with db.engine.connect() as conn:  # the pool gave the connection back in its default mode
+                    assert conn.connection.dbapi_connection.autocommit is False
         finally:
+            db.session.execute(delete(Organisation).filter_by(name=name))
+            commit()
             db.session.remove()
 
 
-def test_statements_alone_changes_nothing_inside_a_transaction(app):
-    """The tests' own transaction (and any session already in one) is left as it is."""
+_NEW_ORGANISATION = (insert(Organisation).values(name=bindparam("name"), name_key=bindparam("name"),
+                                                 created_at=bindparam("now")).returning(Organisation.id))
+
+
+def test_statements_alone_run_in_the_tests_own_transaction(app):
+    """A session bound to a test's connection: the statements see and join the test's transaction."""
     with app.app_context():
-        assert statements_alone() is False
-        assert autocommit_now() is False
+        organisation = Organisation(name="Visible du test", name_key="visible du test")
+        db.session.add(organisation)
+        db.session.flush()
+        with statements_alone() as statements:
+            assert statements.one_or_none(select(Organisation.name).filter_by(id=bindparam("id")),
+                                          {"id": organisation.id}).name == "Visible du test"

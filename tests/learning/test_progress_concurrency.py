@@ -3,8 +3,8 @@ import threading
 import uuid
 from types import SimpleNamespace
 
+import psycopg
 import pytest
-from sqlalchemy import event
 
 from lms.auth.models import User
 from lms.authoring import services as authoring
@@ -16,7 +16,7 @@ from lms.learning.models import ItemProgress, QuizAttempt
 from lms.learning.progress import record_steady_beacon, record_video_progress
 from tests import factories
 from tests.conftest import FreshGlobalsClient, api_headers
-from tests.learningtools import quiz_spec, wrong_answers
+from tests.learningtools import after_each_driver_statement, quiz_spec, wrong_answers
 from tests.videotools import course_using, ready_video
 
 pytestmark = pytest.mark.no_transaction
@@ -146,14 +146,13 @@ def test_a_beacon_overtaken_between_its_read_and_its_write_takes_the_locked_path
         if db.engine.dialect.name == "sqlite":
             pytest.skip("SQLite runs one writing transaction at a time: no request can write in between")
         headers = api_headers(app, db.session.get(User, race.learner))
-        engine = db.engine
     prime(app, race)
     ours, other = [], []  # (statement, inside a transaction block), in order
 
-    def interleave(conn, cursor, statement, parameters, context, executemany):
+    def interleave(cursor, statement):
         if other:
             return
-        ours.append((" ".join(statement.split()), not conn.connection.driver_connection.autocommit))
+        ours.append((statement, not cursor.connection.autocommit))
         if len(ours) == 1:  # the steady SELECT: another tab's beacon is written and committed now
             other.append(statement)
             with app.app_context():
@@ -163,13 +162,10 @@ def test_a_beacon_overtaken_between_its_read_and_its_write_takes_the_locked_path
                 db.session.remove()
             other.clear()
 
-    event.listen(engine, "after_cursor_execute", interleave)
-    try:
+    with after_each_driver_statement(interleave):
         client = FreshGlobalsClient(app, app.response_class, use_cookies=False)
         answer = client.post(f"/api/v1/items/{race.item}/progress", headers=headers,
                              json={"position_s": 30, "watched": [[20, 30]]})
-    finally:
-        event.remove(engine, "after_cursor_execute", interleave)
     assert answer.status_code == 200 and answer.get_json()["watched_ratio"] == 30 / (BEACONS * 10)
     row = the_row(app, race)
     assert row.watched == [[0, 30_000]] and row.beacons == 3
@@ -178,6 +174,33 @@ def test_a_beacon_overtaken_between_its_read_and_its_write_takes_the_locked_path
     assert swap[0].startswith("UPDATE item_progress") and "beacons =" in swap[0] and not swap[1]
     locked = [entry for entry in full_path if entry[0].startswith("SELECT item_progress") and "FOR UPDATE" in entry[0]]
     assert locked and all(in_transaction for _statement, in_transaction in full_path)
+
+
+def test_a_beacon_on_a_connection_the_server_dropped_fails_alone_and_the_next_one_is_kept(app, race):
+    """The server closes every pooled connection (a restart, an idle timeout) just after they were used, too
+    recently to be checked on checkout: the steady beacon that meets one fails with a 500 and writes nothing,
+    the pool is renewed, and the player's next beacon is kept."""
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            pytest.skip("no server to go away")
+        headers = api_headers(app, db.session.get(User, race.learner))
+        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        pooled = [db.engine.raw_connection() for _ in range(3)]  # the pool holds several connections
+        for connection in pooled:
+            connection.close()
+    prime(app, race)
+    client = FreshGlobalsClient(app, app.response_class, use_cookies=False)
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                      " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    lost = client.post(f"/api/v1/items/{race.item}/progress", headers=headers,
+                       json={"position_s": 20, "watched": [[10, 20]]})
+    assert lost.status_code == 500 and lost.get_json()["error"]["code"] == "internal_error"
+    kept = client.post(f"/api/v1/items/{race.item}/progress", headers=headers,
+                       json={"position_s": 20, "watched": [[10, 20]]})  # the player sends them again
+    assert kept.status_code == 200 and kept.get_json()["watched_ratio"] == 20 / (BEACONS * 10)
+    row = the_row(app, race)
+    assert row.watched == [[0, 20_000]] and row.beacons == 2
 
 
 ANSWERS = 12
