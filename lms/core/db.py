@@ -173,19 +173,20 @@ def _bound_to_a_test(session: Session) -> bool:
 
 
 @contextmanager
-def statements_alone() -> Iterator[PlainStatements]:
-    """Runs a hot path's few plain statements (a steady beacon, a steady quiz answer), each committing alone:
-    a read, then a single write whose own WHERE checks what was read (compare and swap).
+def plain_statements() -> Iterator[PlainStatements]:
+    """Runs a hot path's few plain statements, built once as Core statements: a steady beacon or quiz answer
+    (a read, then a single write whose own WHERE checks what was read: compare and swap), the reads of a page
+    served on every request.
 
     On PostgreSQL they run on the driver itself, without the Session's and Core's bookkeeping, which cost
     more than the statements (half of a beacon's CPU). Before the request's first statement (an API call with
-    a bearer token), on a pooled connection of their own in AUTOCOMMIT: no BEGIN or COMMIT round trip, and the
-    request's session left untouched, so a hot path that declines (returns None having written nothing)
-    hands over to a full path in one transaction as usual. When the session already has its transaction (a
-    browser's request, whose user was loaded; a test's), on the session's connection, inside that
-    transaction: one connection per request, committed with it.
+    a bearer token), on a pooled connection of their own in AUTOCOMMIT, each committing alone: no BEGIN or
+    COMMIT round trip, and the request's session left untouched, so a hot path that declines (returns None
+    having written nothing) hands over to a full path in one transaction as usual. When the session already
+    has its transaction (a browser's request, whose user was loaded; a test's), on the session's connection,
+    inside that transaction: one connection per request, committed with it.
     On SQLite, where a write needs its BEGIN IMMEDIATE: the same statements through Core, on the session's
-    connection, committed with the request."""
+    connection, in the request's transaction."""
     session = db.session()
     if db.engine.dialect.name != "postgresql":
         yield _CoreStatements(session.connection())
@@ -210,12 +211,15 @@ def statements_alone() -> Iterator[PlainStatements]:
 
 
 class PlainStatements(Protocol):
-    """What a hot path runs its Core statements with (statements_alone): each returns at most one row."""
+    """What a hot path runs its Core statements with (plain_statements)."""
 
     dialect_name: str
 
+    def rows(self, statement: Executable, parameters: dict) -> list:
+        """Every row (its columns as attributes)."""
+
     def one_or_none(self, statement: Executable, parameters: dict):
-        """The row (its columns as attributes), or None."""
+        """The row of a statement that returns at most one, or None."""
 
     def scalar(self, statement: Executable, parameters: dict):
         """The first column of the row, or None."""
@@ -227,6 +231,9 @@ class PlainStatements(Protocol):
 class _CoreStatements:
     def __init__(self, connection: Connection):
         self.connection, self.dialect_name = connection, connection.dialect.name
+
+    def rows(self, statement, parameters):
+        return self.connection.execute(statement, parameters).all()
 
     def one_or_none(self, statement, parameters):
         return self.connection.execute(statement, parameters).one_or_none()
@@ -249,6 +256,10 @@ class _DriverStatements:
         cursor = self.driver.cursor(row_factory=namedtuple_row)
         cursor.execute(compiled.sql, compiled.parameters(parameters))
         return cursor
+
+    def rows(self, statement, parameters):
+        with self._execute(statement, parameters) as cursor:
+            return cursor.fetchall()
 
     def one_or_none(self, statement, parameters):
         with self._execute(statement, parameters) as cursor:

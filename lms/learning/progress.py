@@ -21,7 +21,7 @@ from lms.auth.services import TOKEN_USER_ID, progress_providers, token_parameter
 from lms.authoring.models import PUBLISHED, READY, TEXT, VIDEO, Course, Item, Module, Video
 from lms.core import privacy
 from lms.core.clock import as_utc, isoformat, utcnow
-from lms.core.db import statements_alone
+from lms.core.db import plain_statements
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.learning import intervals
@@ -190,7 +190,7 @@ def record_steady_beacon(user: User | None, item_id: int, body, *, token: str | 
     The learner is ``user``, or the holder of the API ``token`` (checked by that same SELECT).
 
     No lock: the UPDATE is a compare and swap on the row's ``beacons`` counter. Two statements that each
-    commit alone (``lms.core.db.statements_alone``: no BEGIN nor COMMIT round trip on PostgreSQL) are then as
+    commit alone (``lms.core.db.plain_statements``: no BEGIN nor COMMIT round trip on PostgreSQL) are then as
     safe as a locked transaction: a beacon that another request overtook between the two changes nothing and
     returns ``None``, and its segments go through the locked full path.
 
@@ -205,7 +205,7 @@ def record_steady_beacon(user: User | None, item_id: int, body, *, token: str | 
         position_s, watched = parse_beacon(body)
     except Invalid:
         return None
-    with statements_alone() as statements:
+    with plain_statements() as statements:
         if token is not None:
             state = statements.one_or_none(_STEADY_STATE_BY_TOKEN, {"item_id": item_id, **token_parameters(token)})
         else:

@@ -10,6 +10,7 @@ from lms.auth.models import COORDINATOR, User
 from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Video
 from lms.authoring.permissions import is_staff
 from lms.core.cache import cached
+from lms.core.db import plain_statements
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, ItemProgress
 
@@ -163,7 +164,8 @@ _COURSE_PAGE_STATE = (
 
 def course_page_state(user: User, course_id: int) -> CoursePageState | None:
     """The course (None: no such course) with the learner's items and completion."""
-    rows = db.session.execute(_COURSE_PAGE_STATE, {"user_id": user.id, "course_id": course_id}).all()
+    with plain_statements() as statements:
+        rows = statements.rows(_COURSE_PAGE_STATE, {"user_id": user.id, "course_id": course_id})
     if not rows:
         return None
     first = rows[0]

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 
 from lms.auth.models import Organisation
 from lms.core.clock import utcnow
-from lms.core.db import commit, start_unit_of_work, statements_alone
+from lms.core.db import commit, plain_statements, start_unit_of_work
 from lms.extensions import db
 
 
@@ -35,8 +35,8 @@ def test_the_course_page_reads_without_a_transaction_on_postgresql_only(app):
 
 
 @pytest.mark.no_transaction
-def test_statements_alone_commit_each_statement_and_leave_the_session_alone(app):
-    """The steady beacon's and answer's mode (lms.core.db.statements_alone). On PostgreSQL: a pooled
+def test_plain_statements_commit_each_statement_and_leave_the_session_alone(app):
+    """The steady beacon's and answer's mode (lms.core.db.plain_statements). On PostgreSQL: a pooled
     connection of their own, each statement committed at once (another connection sees it), the request's
     session untouched, and the connection back in the pool in its default mode. On SQLite: the session's
     own transaction, committed with the request."""
@@ -44,7 +44,7 @@ def test_statements_alone_commit_each_statement_and_leave_the_session_alone(app)
         postgresql = db.engine.dialect.name == "postgresql"
         name = f"alone-{uuid.uuid4().hex[:8]}"
         try:
-            with statements_alone() as statements:
+            with plain_statements() as statements:
                 assert statements.dialect_name == db.engine.dialect.name
                 assert statements.scalar(_NEW_ORGANISATION, {"name": name, "now": utcnow()}) is not None
                 if postgresql:  # committed: another connection sees it (SQLite's would wait for the write lock)
@@ -68,12 +68,12 @@ _NEW_ORGANISATION = (insert(Organisation).values(name=bindparam("name"), name_ke
                                                  created_at=bindparam("now")).returning(Organisation.id))
 
 
-def test_statements_alone_run_in_the_tests_own_transaction(app):
+def test_plain_statements_run_in_the_tests_own_transaction(app):
     """A session bound to a test's connection: the statements see and join the test's transaction."""
     with app.app_context():
         organisation = Organisation(name="Visible du test", name_key="visible du test")
         db.session.add(organisation)
         db.session.flush()
-        with statements_alone() as statements:
+        with plain_statements() as statements:
             assert statements.one_or_none(select(Organisation.name).filter_by(id=bindparam("id")),
                                           {"id": organisation.id}).name == "Visible du test"
