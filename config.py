@@ -119,6 +119,11 @@ class Config:
     CERTIFICATE_SIGNATORY = env("CERTIFICATE_SIGNATORY", "La coordination du Conseil local de santé mentale de Metz")
     CERTIFICATE_SIGNATORY_TITLE = env("CERTIFICATE_SIGNATORY_TITLE", "Coordination du CLSM — Centre hospitalier de Jury")
 
+    # Training evidence (a learner's progress, quiz attempts, completion and certificate on a course) is kept this
+    # long after their last activity on the course, then deleted, the certificate kept without its holder's
+    # identity (lms.learning.retention). STANDARDS: certificates at least 3 years, proofs at least 6.
+    EVIDENCE_RETENTION_DAYS = env_int("EVIDENCE_RETENTION_DAYS", 2192)
+
 
 class DevelopmentConfig(Config):
     DEBUG = False

@@ -25,6 +25,9 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config or config_from_env())
     app.config.update(overrides)
+    from lms.learning.retention import check_retention
+
+    check_retention(app.config["EVIDENCE_RETENTION_DAYS"])
     Path(app.config["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -8,9 +8,10 @@ from worker.schedule import beat_schedule
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
 celery.conf.beat_schedule = beat_schedule(flask_app)
-celery.conf.imports = ("worker.tasks.mail", "worker.tasks.jobs", "worker.tasks.videos", "worker.tasks.certificates")
+celery.conf.imports = ("worker.tasks.mail", "worker.tasks.jobs", "worker.tasks.videos", "worker.tasks.certificates",
+                       "worker.tasks.learning")
 # Import now too, so the tasks are registered whichever way the app is loaded.
-from worker.tasks import certificates, jobs, mail, videos  # noqa: E402,F401
+from worker.tasks import certificates, jobs, learning, mail, videos  # noqa: E402,F401
 
 
 @worker_process_init.connect

@@ -15,6 +15,7 @@ from lms.core.clock import PARIS, as_utc
 TITLE = "Attestation de fin de formation"
 NATURE = "Action de sensibilisation"
 DELETED_HOLDER = "Compte supprimé"
+EXPIRED_HOLDER = "Identité retirée au terme de la durée de conservation"
 
 
 @dataclass(frozen=True)

@@ -289,8 +289,21 @@ def erase_certificates(user: User) -> None:
     db.session.flush()
 
 
+def expire_certificates(user_id: int, course_id: int) -> None:
+    """Retention (lms.learning.retention): the learner's evidence on the course is past its period. The
+    certificate stays, verifiable, but is no longer theirs: no holder, no name nor organisation in the
+    snapshot, and the PDF made again from it."""
+    for certificate in db.session.scalars(select(Certificate).where(Certificate.user_id == user_id,
+                                                                    Certificate.course_id == course_id)):
+        certificate.snapshot = {**certificate.snapshot, "holder_name": doc.EXPIRED_HOLDER, "organisation": None}
+        certificate.user_id = None
+        _replace_pdf(certificate)
+    db.session.flush()
+
+
 privacy.exporter("certificates")(export_certificates)
 privacy.eraser(erase_certificates)
+privacy.expirer(expire_certificates)
 outbox.register_task(ISSUE_TASK, issue_certificate)
 
 

@@ -245,6 +245,10 @@ def task_handler(name: str) -> Callable[..., object]:
         raise LookupError(f"no in-process handler registered for task {name!r}") from None
 
 
+def has_task(dedupe_key: str) -> bool:
+    return db.session.scalar(select(OutboxTask.id).where(OutboxTask.dedupe_key == dedupe_key)) is not None
+
+
 def enqueue_task(task: str, args: list, *, dedupe_key: str) -> OutboxTask:
     """Write a task trigger in the current transaction; the same key twice yields the first row."""
     existing = db.session.scalar(select(OutboxTask).where(OutboxTask.dedupe_key == dedupe_key))

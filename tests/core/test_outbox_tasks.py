@@ -46,6 +46,7 @@ def test_broker_down_leaves_it_for_the_periodic_scan(celery_mode):
     commit()
     assert row.status == outbox.PENDING and outbox.due_task_ids() == [row.id]
     celery_mode.down = False
-    report = run_due(deliver_now=False)
-    assert report["tasks_due"] == 1 and celery_mode.sent == [("worker.tasks.videos.process_video", [9])]
+    report = run_due(deliver_now=False)  # its scans may write and send triggers of their own (the day's retention)
+    videos = [sent for sent in celery_mode.sent if sent[0] == "worker.tasks.videos.process_video"]
+    assert report["tasks_due"] == 1 and videos == [("worker.tasks.videos.process_video", [9])]
     assert row.status == outbox.SENT and outbox.due_task_ids() == []

@@ -24,7 +24,7 @@ from sqlalchemy import delete, select
 from config import TestConfig
 from lms import create_app
 from lms.auth.models import ApiToken, AuditEvent, EmailToken, User
-from lms.core.outbox import MailSuppression, OutboxMessage
+from lms.core.outbox import MailSuppression, OutboxMessage, OutboxTask
 from lms.extensions import db
 from tests.conftest import Mailbox, free_port, reset_schema
 
@@ -118,11 +118,13 @@ def database_for_worker(app, tmp_path):
 
 
 def _clean_shared_database(app) -> None:
-    """Delete what these tests commit: the whole outbox and suppression list, and their users."""
+    """Delete what these tests commit: the whole outbox (messages and task triggers) and suppression list,
+    and their users."""
     with app.app_context():
         ours = select(User.id).where(User.email.like(f"%@{DOMAIN}"))
         with db.engine.begin() as conn:
             conn.execute(delete(OutboxMessage))
+            conn.execute(delete(OutboxTask))  # the triggers the scans wrote (the day's evidence retention)
             conn.execute(delete(MailSuppression))
             conn.execute(delete(ApiToken).where(ApiToken.user_id.in_(ours)))
             conn.execute(delete(EmailToken).where(EmailToken.user_id.in_(ours)))

@@ -164,7 +164,7 @@ def test_broker_down_the_request_succeeds_and_the_scan_sends_later(make_web_app,
     assert list(outbox_statuses(web_app).values()) == [outbox.PENDING]
 
     # Redis is back, with a worker: nothing was queued, the row waits for the scan.
-    start_worker(port)
+    worker = start_worker(port)
     assert redis_queue_length(redis_client) == 0
     time.sleep(0.5)
     assert mailbox.count() == 0 and list(outbox_statuses(web_app).values()) == [outbox.PENDING]
@@ -176,6 +176,11 @@ def test_broker_down_the_request_succeeds_and_the_scan_sends_later(make_web_app,
     time.sleep(1.5)
     [email] = mailbox.snapshot()
     assert email["To"] == f"nina.nouvelle@{DOMAIN}" and email["Subject"] == INVITATION_SUBJECT
+    # The first scan of the day also wrote the day's evidence retention (lms.learning.retention): the worker
+    # ran it once, and the second scan did not write it again.
+    done = re.compile(r"worker\.tasks\.learning\.process_expired_evidence\[[\w-]+\] succeeded")
+    wait_until(lambda: done.search(worker.output()), 10, "the worker to run the day's evidence retention")
+    assert len(done.findall(worker.output())) == 1
 
 
 def test_a_hung_broker_delays_the_commit_a_few_seconds_at_most(make_web_app, tmp_path):
