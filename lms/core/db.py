@@ -162,14 +162,14 @@ def session_alone() -> bool:
     which need no common snapshot. True if so; False on SQLite or when the session is already in a
     transaction (an earlier statement's, or a test's), where nothing changes."""
     session = db.session()
-    if db.engine.dialect.name == "postgresql" and not session.in_transaction() and not _bound_to_a_test(session):
+    if db.engine.dialect.name == "postgresql" and not session.in_transaction() and not _bound_to_a_connection(session):
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         return True
     return False
 
 
-def _bound_to_a_test(session: Session) -> bool:
-    return isinstance(session.bind, Connection)  # a session bound to a connection shares its transaction
+def _bound_to_a_connection(session: Session) -> bool:
+    return isinstance(session.bind, Connection)  # as the tests bind theirs: it shares that connection's transaction
 
 
 @contextmanager
@@ -190,7 +190,7 @@ def plain_statements() -> Iterator[PlainStatements]:
     session = db.session()
     if db.engine.dialect.name != "postgresql":
         yield _CoreStatements(session.connection())
-    elif session.in_transaction() or _bound_to_a_test(session):
+    elif session.in_transaction() or _bound_to_a_connection(session):
         connection = session.connection()
         yield _DriverStatements(connection.connection.driver_connection, connection.dialect)
     else:
