@@ -150,22 +150,14 @@ def reads_only(view):
 
 def start_unit_of_work(app) -> None:
     """Before the request's first statement (a before_request hook registered first): a view marked
-    ``reads_only`` gets its connection in AUTOCOMMIT on PostgreSQL; the pool resets it when it comes back."""
+    ``reads_only`` gets its connection in AUTOCOMMIT on PostgreSQL, so its ORM reads, which need no common
+    snapshot, go without the BEGIN and ROLLBACK round trips; the pool resets the connection when it comes
+    back. Nothing changes on SQLite or in a session already in a transaction (a test's)."""
     if request.method not in READ_ONLY_METHODS or not getattr(app.view_functions.get(request.endpoint), _READS_ONLY, False):
         return
-    session_alone()
-
-
-def session_alone() -> bool:
-    """On PostgreSQL, before the session's first statement: each of its statements then commits alone
-    (AUTOCOMMIT), without the BEGIN and ROLLBACK round trips. For the ORM reads of a ``reads_only`` view,
-    which need no common snapshot. True if so; False on SQLite or when the session is already in a
-    transaction (an earlier statement's, or a test's), where nothing changes."""
     session = db.session()
     if db.engine.dialect.name == "postgresql" and not session.in_transaction() and not _bound_to_a_connection(session):
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        return True
-    return False
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def _bound_to_a_connection(session: Session) -> bool:
