@@ -93,8 +93,10 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     @login_manager.user_loader
     def load_user(user_id: str):
         from lms.auth.services import user_for_session
+        from lms.core.web import decimal
 
-        return user_for_session(int(user_id)) if user_id.isdigit() else None
+        number = decimal(user_id)  # the signed session's id; as strict as every number from outside
+        return user_for_session(number) if number is not None else None
 
     @app.context_processor
     def inject_globals():

@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from lms.api import bp
 from lms.core.errors import BadRequest, Invalid, Unauthorized, UnsupportedMediaType
+from lms.core.web import decimal
 
 MAX_LIMIT = 200
 
@@ -126,13 +127,14 @@ def cursor_arg() -> int | None:
     raw = request.args.get("cursor")
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or int(raw) > MAX_ID:
+    value = decimal(raw)
+    if value is None or value > MAX_ID:
         raise Invalid(fields={"cursor": _("Curseur invalide.")})
-    return int(raw)
+    return value
 
 
 def limit_arg(default: int = 50) -> int:
-    raw = request.args.get("limit", str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    value = decimal(request.args.get("limit", str(default)))
+    if value is None or not 1 <= value <= MAX_LIMIT:
         raise Invalid(fields={"limit": _("Un entier entre 1 et %(n)d est attendu.", n=MAX_LIMIT)})
-    return int(raw)
+    return value

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask import request
 from sqlalchemy import Select, func, select
 
+from lms.core.web import decimal
 from lms.extensions import db
 
 
@@ -30,8 +31,7 @@ class Page:
 
 
 def paginate(stmt: Select, per_page: int = 50) -> Page:
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = decimal(request.args.get("page"), 9) or 1  # anything else than 1 to 999,999,999: the first page
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(items=items, page=page, per_page=per_page, total=total)

@@ -1,4 +1,4 @@
-"""Small helpers shared by HTML views."""
+"""Small helpers shared by the web layer (HTML views, the API, media routes)."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -6,6 +6,14 @@ from urllib.parse import urlsplit
 from flask import flash, request, url_for
 
 from lms.core.errors import DomainError
+
+
+def decimal(raw: str | None, max_digits: int = 18) -> int | None:
+    """``raw`` as a non-negative integer when it is written in ASCII digits only, at most ``max_digits`` of
+    them; else None. (``str.isdigit`` also accepts "²" and other digits that int() refuses.)"""
+    if raw and len(raw) <= max_digits and raw.isascii() and raw.isdigit():
+        return int(raw)
+    return None
 
 
 def show_errors(form, exc: DomainError) -> None:

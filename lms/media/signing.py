@@ -36,6 +36,7 @@ from urllib.parse import urlencode
 from flask import current_app, request
 
 from lms.core.errors import Forbidden
+from lms.core.web import decimal
 
 PARAMS = ("k", "e", "u", "s")
 SECURE_LINK_PREFIX = "/_media_signed/"
@@ -83,13 +84,13 @@ def verified(video_id: int, kind: str) -> SignedMedia | None:
     signature = args.get("s")
     if signature is None:
         return None
-    key, expires, viewer = args.get("k", ""), args.get("e", ""), args.get("u", "")
-    if not (expires.isdigit() and viewer.isdigit() and key) or len(expires) > 12 or len(viewer) > 12:
+    key, expires, viewer = args.get("k", ""), decimal(args.get("e"), 12), decimal(args.get("u"), 12)
+    if expires is None or viewer is None or not key:
         raise Forbidden()
-    expected = _signature(video_id, kind, key, int(expires), int(viewer))
-    if not hmac.compare_digest(expected.encode(), signature.encode()) or int(expires) < time.time():
+    expected = _signature(video_id, kind, key, expires, viewer)
+    if not hmac.compare_digest(expected.encode(), signature.encode()) or expires < time.time():
         raise Forbidden()
-    return SignedMedia(key=key, viewer_id=int(viewer))
+    return SignedMedia(key=key, viewer_id=viewer)
 
 
 def secure_links() -> bool:

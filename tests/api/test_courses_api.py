@@ -236,9 +236,12 @@ def test_unpublish_hides_the_course_from_learners_again(client, staff):
 
 def test_list_cursor_out_of_range_is_422_not_500(app, client, make):
     headers = api_headers(app, make.learner())
-    for cursor in ("5926295840", "2147483648", "-1", "abc"):
-        response = client.get(f"/api/v1/courses?cursor={cursor}", headers=headers)
+    for cursor in ("5926295840", "2147483648", "-1", "abc", "1²", "١٢"):  # digits that int() refuses or reads
+        response = client.get("/api/v1/courses", query_string={"cursor": cursor}, headers=headers)
         assert response.status_code == 422 and "cursor" in response.json["error"]["fields"]
+    for limit in ("0", "²", "٣"):
+        response = client.get("/api/v1/courses", query_string={"limit": limit}, headers=headers)
+        assert response.status_code == 422 and "limit" in response.json["error"]["fields"]
     assert client.get("/api/v1/courses?cursor=2147483647", headers=headers).status_code == 200
 
 

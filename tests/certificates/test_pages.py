@@ -102,6 +102,8 @@ def test_coordinator_searches_and_revokes_with_a_reason(client, make, outbox):
     login_as(client, coordinator)
     listing = client.get("/admin/attestations").get_data(as_text=True)
     assert certificate.display_code in listing
+    for page_number in ("0", "²", "9" * 12):  # not a page number: the first page
+        assert certificate.display_code in client.get("/admin/attestations", query_string={"page": page_number}).get_data(as_text=True)
     page = client.get("/admin/attestations", query_string={"q": certificate.code[:6].lower()})
     assert "Révoquer l'attestation" in page.get_data(as_text=True)
     assert "0 attestation" in client.get("/admin/attestations", query_string={"q": "ZZZZ-ZZZZ-ZZZZ-ZZZZ"}).get_data(as_text=True)

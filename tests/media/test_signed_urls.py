@@ -111,6 +111,8 @@ def test_forged_altered_and_expired_signatures_are_403(app, anonymous, state, vi
         with_query(stream, u="999999"),  # another viewer
         with_query(stream, e=str(int(time.time()) + 10 * 24 * 3600)),  # a longer life
         with_query(stream, e="soon"),
+        with_query(stream, e="1²"),  # str.isdigit() says yes, int() says no
+        with_query(stream, u="²"),
         stream.replace(f"/videos/{video.id}/", f"/videos/{other.id}/"),  # another video's route
         with_query(poster.replace("poster.jpg", "stream.mp4")),  # the poster's signature on the stream
         with_query(state["captions"][0]["url"].replace("fr.vtt", "en.vtt")),  # another language
