@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.authoring.importer import CourseFilesInvalid, import_course
-from lms.authoring.models import DRAFT, PUBLISHED, READY, Course, Item
+from lms.authoring.models import DRAFT, PUBLISHED, READY, Course, Item, Video
 from lms.authoring.services import publish_problems
 from lms.extensions import db
 
@@ -234,3 +234,109 @@ def test_cli_publish_refuses_an_owner_who_may_not_edit(app, mini):
     assert result.exit_code != 0
     db.session.expire_all()
     assert db.session.scalar(select(Course.status).where(Course.slug == "mini")) == DRAFT
+
+
+# -- only the files of the course folder are read: links out of it are refused -------------------
+
+def media_files(app) -> set[Path]:
+    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}
+
+
+def outside_copy(mini: Path, tmp_path: Path) -> Path:
+    """Valid files beside the course folder (not in it): refused for where they are, not for what they hold."""
+    outside = tmp_path / "ailleurs"
+    shutil.copytree(mini, outside)
+    (outside / "00-un" / "film.mp4").write_bytes(b"\x00\x00\x00\x18ftypisom" + bytes(200))
+    return outside
+
+
+def replace_with_link(path: Path, target: Path | str) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+    path.symlink_to(target)
+
+
+def linked_out(name: str):
+    """The change that makes <name> a link to its copy outside the folder."""
+    return lambda mini, out: replace_with_link(mini / name, out / name)
+
+
+def body_through(mini: Path, middle: str, target: Path | str) -> None:
+    """texte.md -> <middle> (in the folder) -> target."""
+    (mini / "00-un" / middle).symlink_to(target)
+    replace_with_link(mini / "00-un" / "texte.md", middle)
+
+
+def as_film(mini: Path) -> None:
+    module = mini / "00-un" / "module.yaml"
+    slides = "    slides:\n    - {title: Titre, points: [], seconds: 4}\n    - {title: Un point, points: [Écouter sans juger], seconds: 4}\n"
+    module.write_text(module.read_text().replace(slides, "    file: film.mp4\n"))
+
+
+LINKS_OUT = {
+    # case: (how the folder is changed, the fault expected)
+    "body": (linked_out("00-un/texte.md"),
+             "mini/00-un/module.yaml: items[1].body: « texte.md » : lien symbolique vers « {out}/00-un/texte.md »"),
+    "body to /etc/passwd": (lambda mini, out: replace_with_link(mini / "00-un/texte.md", "/etc/passwd"),
+                            "mini/00-un/module.yaml: items[1].body: « texte.md » : lien symbolique vers « /etc/passwd »"),
+    "quiz": (linked_out("00-un/quiz.yaml"),
+             "mini/00-un/module.yaml: items[2].quiz: « quiz.yaml » : lien symbolique vers"),
+    "captions": (linked_out("00-un/video.fr.vtt"),
+                 "mini/00-un/module.yaml: items[0].video.captions.fr: « video.fr.vtt » : lien symbolique vers"),
+    "transcript": (linked_out("00-un/transcription.md"),
+                   "mini/00-un/module.yaml: items[0].video.transcript: « transcription.md » : lien symbolique vers"),
+    "film": (lambda mini, out: (as_film(mini), replace_with_link(mini / "00-un/film.mp4", out / "00-un/film.mp4")),
+             "mini/00-un/module.yaml: items[0].video.file: « film.mp4 » : lien symbolique vers « {out}/00-un/film.mp4 »"),
+    "a linked folder on the way": (
+        lambda mini, out: ((mini / "00-un/docs").symlink_to(out / "00-un"), (mini / "00-un/module.yaml").write_text(
+            MODULE.replace("body: texte.md", "body: docs/texte.md"))),
+        "mini/00-un/module.yaml: items[1].body: « docs/texte.md » : lien symbolique vers « {out}/00-un/texte.md »"),
+    "a chain of links": (lambda mini, out: body_through(mini, "relais.md", out / "00-un/texte.md"),
+                         "mini/00-un/module.yaml: items[1].body: « texte.md » : lien symbolique vers « {out}/00-un/texte.md »"),
+    "a loop of links": (lambda mini, out: body_through(mini, "boucle.md", "texte.md"),
+                        "mini/00-un/module.yaml: items[1].body: « texte.md » : lien symbolique en boucle"),
+    "module.yaml": (linked_out("00-un/module.yaml"),
+                    "mini/00-un/module.yaml: lien symbolique vers « {out}/00-un/module.yaml »"),
+    "course.yaml": (linked_out("course.yaml"),
+                    "mini/course.yaml: lien symbolique vers « {out}/course.yaml »"),
+    "module folder": (linked_out("00-un"),
+                      "mini/course.yaml: modules: « 00-un » : lien symbolique vers « {out}/00-un », hors du dossier"),
+}
+
+
+@pytest.mark.parametrize("case", list(LINKS_OUT))
+def test_a_link_leading_out_of_the_folder_is_refused_naming_the_file_and_nothing_is_written(app, mini, tmp_path, case):
+    out = outside_copy(mini, tmp_path)
+    change, expected = LINKS_OUT[case]
+    change(mini, out)
+    counts = [db.session.scalar(select(func.count(model.id))) for model in (Course, Item, Video)]
+    before = media_files(app)
+    with pytest.raises(CourseFilesInvalid) as exc:
+        import_course(mini)
+    assert any(expected.format(out=out) in error for error in exc.value.errors), exc.value.errors
+    assert [db.session.scalar(select(func.count(model.id))) for model in (Course, Item, Video)] == counts
+    assert media_files(app) == before
+
+
+def test_cli_refuses_a_body_linked_to_etc_passwd_and_imports_nothing(app, mini):
+    replace_with_link(mini / "00-un" / "texte.md", "/etc/passwd")
+    result = app.test_cli_runner().invoke(args=["import-course", str(mini)])
+    assert result.exit_code != 0
+    assert "« texte.md » : lien symbolique vers « /etc/passwd », hors du dossier du parcours" in result.output
+    assert "nothing imported" in result.output
+    assert db.session.scalar(select(Course).where(Course.slug == "mini")) is None
+    assert db.session.scalar(select(func.count(Item.id)).where(Item.body_markdown.contains("root:"))) == 0
+
+
+def test_a_link_that_stays_in_the_folder_is_read(mini):
+    """A choice: a course may share one file between modules through a link, as long as it stays in the folder."""
+    (mini / "partage").mkdir()
+    (mini / "00-un" / "texte.md").rename(mini / "partage" / "texte.md")
+    (mini / "00-un" / "texte.md").symlink_to("../partage/texte.md")
+    (mini / "00-un" / "sous-titres").symlink_to(mini / "00-un")  # a folder link, absolute, still inside
+    (mini / "00-un" / "module.yaml").write_text(MODULE.replace("{fr: video.fr.vtt}", "{fr: sous-titres/video.fr.vtt}"))
+    course = import_course(mini).course
+    assert course.modules[0].items[1].body_markdown.startswith("## Écouter")
+    assert course.modules[0].items[0].video.caption("fr") is not None

@@ -44,7 +44,21 @@ class Reader:
     def error(self, path: Path, where: str, message: str) -> None:
         self.errors.append(f"{self.rel(path)}: {where}: {message}" if where else f"{self.rel(path)}: {message}")
 
+    def outside(self, path: Path) -> str | None:
+        """Why ``path`` may not be read, or None: once every symbolic link on the way is followed (the file,
+        a folder, a chain of links), it must still be in the course folder."""
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links
+            return "lien symbolique en boucle"
+        if real.is_relative_to(self.folder):
+            return None
+        return f"lien symbolique vers « {real} », hors du dossier du parcours"
+
     def text(self, path: Path) -> str | None:
+        if (why := self.outside(path)) is not None:
+            self.error(path, "", f"{why} : fichier refusé.")
+            return None
         if not path.is_file():
             self.error(path, "", "fichier introuvable.")
             return None
@@ -77,7 +91,9 @@ class Reader:
         return data
 
     def ref(self, module_dir: Path, path: Path, where: str, value) -> Path | None:
-        """A file named in a module file: relative, without "..", existing."""
+        """A file named in a module file: relative, without "..", existing, inside the course folder.
+
+        The real path is returned (links followed): what was checked is what is read, then or later."""
         if not isinstance(value, str) or not value.strip():
             self.error(path, where, "un chemin de fichier est attendu.")
             return None
@@ -85,10 +101,13 @@ class Reader:
             self.error(path, where, f"« {value} » : chemin relatif au dossier du module, sans « .. », attendu.")
             return None
         target = module_dir / value
+        if (why := self.outside(target)) is not None:
+            self.error(path, where, f"« {value} » : {why} : fichier refusé.")
+            return None
         if not target.is_file():
             self.error(path, where, f"le fichier « {value} » n'existe pas.")
             return None
-        return target
+        return target.resolve()
 
     def shape(self, path: Path, where: str, data: dict, allowed: set, required: set) -> None:
         for key in sorted(set(data) - allowed, key=str):

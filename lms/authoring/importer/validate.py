@@ -73,6 +73,8 @@ def read_course(folder: Path) -> dict:
     for name in listed:
         if not MODULE_FOLDER.match(name) or "/" in name or ".." in name:
             reader.error(p, "modules", f"« {name} » : un dossier NN-<nom> est attendu.")
+        elif (why := reader.outside(folder / name)) is not None:
+            reader.error(p, "modules", f"« {name} » : {why} : dossier refusé.")
         elif not (folder / name).is_dir():
             reader.error(p, "modules", f"le dossier « {name} » n'existe pas.")
         elif (module := _read_module(reader, folder / name)) is not None:
