@@ -30,6 +30,13 @@ def make_video(target: Path, *, vcodec: str = "libx264", acodec: str | None = "a
     return target
 
 
+def cut_short(source: Path, target: Path, *, keep: float = 0.6, drop: int = 0) -> Path:
+    """An upload interrupted part-way: the first ``keep`` of the bytes of ``source``, less ``drop`` more bytes."""
+    data = source.read_bytes()
+    target.write_bytes(data[: int(len(data) * keep) - drop])
+    return target
+
+
 def top_level_atoms(path: Path) -> list[str]:
     """The names of the top-level boxes of an MP4 file, in order."""
     atoms, data, offset = [], path.read_bytes(), 0

@@ -2,8 +2,9 @@
 
 ``create_video`` takes the upload received in the media store (or copies a stream
 there) and checks from its first bytes that it is a video container; a trigger in the outbox then has the worker
-run ``process_video``, which makes the MP4 H.264/AAC "faststart" file the
-players stream and a poster image, with the pip-installed ffmpeg.
+run ``process_video``, which first checks that the file is whole (integrity.py: a
+truncated upload fails with its reason), then makes the MP4 H.264/AAC "faststart"
+file the players stream and a poster image, with the pip-installed ffmpeg.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from lms.auth.models import User
-from lms.authoring import vtt
+from lms.authoring import integrity, vtt
 from lms.authoring.models import FAILED, PROCESSING, READY, Caption, Course, Item, Module, Video
 from lms.authoring.permissions import require_manage_videos
 from lms.core import outbox, storage
@@ -160,6 +161,7 @@ class Probe:
     height: int | None = None
     audio_codec: str | None = None
     error: str | None = None
+    duration_estimated: bool = False  # from the bitrate (no timestamps to read it from): not a promise
 
 
 _DURATION = re.compile(r"Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
@@ -187,6 +189,7 @@ def probe(path: Path) -> Probe:
     if (duration := _DURATION.search(out)) is not None:
         hours, minutes, seconds = duration.groups()
         found.duration = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    found.duration_estimated = "Estimating duration from bitrate" in out
     if (stream := _VIDEO.search(out)) is not None:
         found.video_codec, details = stream.group(1), stream.group(2)
         if (size := _SIZE.search(details)) is not None:
@@ -220,6 +223,12 @@ def process_video(video_id: int) -> Video | None:
         return _fail(video, TRUNCATED, detail=found.error)
     if found.video_codec is None:
         return _fail(video, NO_VIDEO_STREAM)
+    declared = None if found.duration_estimated else found.duration
+    try:
+        if (why := integrity.problem(source, found.container, declared, timeout=timeout)) is not None:
+            return _fail(video, *why)
+    except subprocess.TimeoutExpired:
+        return _fail(video, TOO_LONG)
     with tempfile.TemporaryDirectory(prefix="lms-video-") as work:
         output, poster = Path(work) / "stream.mp4", Path(work) / "poster.jpg"
         if can_remux(found):

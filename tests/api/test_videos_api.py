@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import api_headers
-from tests.videotools import VTT, make_video, top_level_atoms
+from tests.videotools import VTT, cut_short, make_video, top_level_atoms
 
 
 @pytest.fixture
@@ -80,6 +80,16 @@ def test_a_truncated_upload_is_reported_failed_in_french(client, trainer_headers
     video_id = post_video(client, trainer_headers, cut).json["id"]
     state = client.get(f"/api/v1/videos/{video_id}", headers=trainer_headers).json
     assert state["status"] == "failed" and "incomplet" in state["error"] and state["stream_url"] is None
+
+
+def test_a_faststart_upload_cut_short_is_failed_not_ready_and_shorter(client, trainer_headers, tmp_path):
+    whole = make_video(tmp_path / "film.mp4", faststart=True)
+    response = post_video(client, trainer_headers, cut_short(whole, tmp_path / "cut.mp4", keep=0.6))
+    assert response.status_code == 202
+    state = client.get(f"/api/v1/videos/{response.json['id']}", headers=trainer_headers).json
+    assert state["status"] == "failed" and state["duration_s"] is None and state["stream_url"] is None
+    assert state["error"].startswith("Le fichier est incomplet (il manque ")
+    assert state["error"].endswith("Envoyez à nouveau le fichier d'origine.")
 
 
 def test_captions_and_transcript(app, client, trainer_headers, tmp_path):

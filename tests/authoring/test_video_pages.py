@@ -11,8 +11,8 @@ from lms.authoring.models import FAILED, PROCESSING, READY, Video
 from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
-from tests.conftest import csrf_token, login_as, post_form
-from tests.videotools import VTT, course_using, make_video, ready_video
+from tests.conftest import api_headers, csrf_token, login_as, post_form
+from tests.videotools import VTT, course_using, cut_short, make_video, ready_video
 
 LIBRARY = "/edition/videos"
 
@@ -227,6 +227,26 @@ def test_a_failed_video_shows_why(client, trainer):
     commit()
     html = text(client.get(page_of(video)))
     assert "Échec du traitement" in html and "Le fichier semble incomplet ou endommagé" in html and "<video" not in html
+
+
+@pytest.mark.parametrize("cut", [None, dict(keep=0.6), dict(keep=1, drop=40)], ids=["whole", "60 %", "last 40 bytes missing"])
+def test_a_faststart_mp4_cut_short_is_failed_with_its_reason_on_the_page_and_in_the_api(app, client, trainer, tmp_path, cut):
+    """Through the upload route and the processing the outbox runs after the commit (the worker's function)."""
+    whole = make_video(tmp_path / "film.mp4", faststart=True)
+    response = upload(client, cut_short(whole, tmp_path / "cut.mp4", **cut) if cut else whole)
+    assert response.status_code == 302
+    video = db.session.scalars(db.select(Video)).one()
+    db.session.refresh(video)
+    html = text(client.get(page_of(video)))
+    state = client.get(f"/api/v1/videos/{video.id}", headers=api_headers(app, trainer)).json
+    if cut is None:
+        assert video.status == READY and "Prête" in html and "<dt>Durée</dt><dd>0:02</dd>" in html
+        assert state["status"] == "ready" and 1.9 <= state["duration_s"] <= 2.1 and "error" not in state
+        return
+    assert video.status == FAILED and video.error.startswith("Le fichier est incomplet (il manque ")
+    assert "Échec du traitement" in html and f'<dd class="video-error">{video.error}</dd>' in html and "<video" not in html
+    assert state["status"] == "failed" and state["error"] == video.error and state["stream_url"] is None
+    assert "Envoyez à nouveau le fichier d'origine." in state["error"]
 
 
 def test_an_unknown_video_is_404(client, trainer):

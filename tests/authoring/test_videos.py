@@ -1,16 +1,18 @@
 """Videos: upload checks, processing with the pip ffmpeg, captions, transcript, the stuck-video scan."""
+import re
+import struct
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from lms.authoring import videos
+from lms.authoring import integrity, videos
 from lms.authoring.models import FAILED, PROCESSING, READY, Video
 from lms.core import outbox, storage
 from lms.core.db import commit
 from lms.core.errors import Forbidden, Invalid, TooLarge, UnsupportedMediaType
 from lms.extensions import db
-from tests.videotools import VTT, make_video, top_level_atoms
+from tests.videotools import VTT, cut_short, make_video, top_level_atoms
 
 
 def media_files(app) -> set[Path]:
@@ -81,6 +83,53 @@ def test_a_truncated_mp4_ends_failed_with_a_french_reason(make, tmp_path):
     video = upload(make.trainer(), cut)
     assert video.status == FAILED and video.stream_key is None
     assert "incomplet" in video.error and "Envoyez à nouveau" in video.error
+
+
+TRUNCATED_FILES = {
+    # case: (how the whole film is made, how much of it is kept, the reason expected)
+    "faststart MP4, 60 % of it": (dict(faststart=True), dict(keep=0.6), r"Le fichier est incomplet \(il manque \d+ ko sur \d+ ko\)"),
+    "faststart MP4 without its last 40 bytes": (dict(faststart=True), dict(keep=1, drop=40),
+                                                r"Le fichier est incomplet \(il manque 40 octets sur \d+ ko\)"),
+    "Matroska, 60 % of it": (dict(target="film.mkv", fmt="matroska", duration=4), dict(keep=0.6),
+                             r"Le fichier est incomplet \(la lecture s'arrête à \d,\d s sur 4,0 s\)"),
+    "AVI, 60 % of it": (dict(target="film.avi", vcodec="mpeg4", acodec="libmp3lame", extra=()), dict(keep=0.6),
+                        r"Le fichier est endommagé : sa lecture échoue avant la fin"),
+}
+
+
+@pytest.mark.parametrize("case", list(TRUNCATED_FILES))
+def test_a_film_cut_short_ends_failed_with_why_instead_of_ready_and_shorter(app, make, tmp_path, case):
+    how, cut, reason = TRUNCATED_FILES[case]
+    how = dict(how)
+    whole = make_video(tmp_path / how.pop("target", "film.mp4"), **how)
+    before = media_files(app)
+    video = upload(make.trainer(), cut_short(whole, tmp_path / f"cut{whole.suffix}", **cut))
+    assert video.status == FAILED and video.stream_key is None and video.duration_s is None
+    assert re.match(reason, video.error), video.error
+    assert "Envoyez à nouveau le fichier d'origine." in video.error
+    assert media_files(app) == before | {storage.path(video.original_key)}  # only the upload is kept
+
+
+@pytest.mark.parametrize("how", [dict(faststart=True), dict(target="film.mkv", fmt="matroska", duration=4),
+                                 dict(target="film.avi", vcodec="mpeg4", acodec="libmp3lame", extra=())],
+                         ids=["faststart MP4", "Matroska", "AVI"])
+def test_the_whole_film_still_ends_ready_with_its_duration(make, tmp_path, how):
+    how = dict(how)
+    duration = how.get("duration", 2)
+    video = upload(make.trainer(), make_video(tmp_path / how.pop("target", "film.mp4"), **how))
+    assert video.status == READY, video.error
+    assert abs(video.duration_s - duration) < 0.1
+
+
+def test_box_sizes_written_on_64_bits_or_to_the_end_of_the_file(tmp_path):
+    ftyp = struct.pack(">I4s", 16, b"ftyp") + b"isom\x00\x00\x02\x00"
+    film = tmp_path / "film.mp4"
+    film.write_bytes(ftyp + struct.pack(">I4sQ", 1, b"mdat", 10_000) + bytes(500))  # a 64-bit size, cut short
+    assert integrity.promised_size(film) == 16 + 10_000
+    film.write_bytes(ftyp + struct.pack(">I4sQ", 1, b"mdat", 516) + bytes(500))
+    assert integrity.promised_size(film) is None
+    film.write_bytes(ftyp + struct.pack(">I4s", 0, b"mdat") + bytes(500))  # "to the end of the file": nothing promised
+    assert integrity.promised_size(film) is None
 
 
 def test_sound_only_fails_with_a_reason(make, tmp_path):

@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 from config import TestConfig
 from lms import create_app
 from lms.auth.models import ApiToken, AuditEvent, EmailToken, User
+from lms.authoring.models import Video
 from lms.core.outbox import MailSuppression, OutboxMessage, OutboxTask
 from lms.extensions import db
 from tests.conftest import Mailbox, free_port, reset_schema
@@ -119,7 +120,7 @@ def database_for_worker(app, tmp_path):
 
 def _clean_shared_database(app) -> None:
     """Delete what these tests commit: the whole outbox (messages and task triggers) and suppression list,
-    and their users."""
+    and their users and videos."""
     with app.app_context():
         ours = select(User.id).where(User.email.like(f"%@{DOMAIN}"))
         with db.engine.begin() as conn:
@@ -129,6 +130,7 @@ def _clean_shared_database(app) -> None:
             conn.execute(delete(ApiToken).where(ApiToken.user_id.in_(ours)))
             conn.execute(delete(EmailToken).where(EmailToken.user_id.in_(ours)))
             conn.execute(delete(AuditEvent).where(AuditEvent.actor_id.in_(ours) | AuditEvent.subject_id.in_(ours)))
+            conn.execute(delete(Video).where(Video.owner_id.in_(ours)))
             conn.execute(delete(User).where(User.email.like(f"%@{DOMAIN}")))
         db.session.remove()
 
@@ -286,6 +288,7 @@ def start_worker(database_for_worker, redis_url, tmp_path):
             LMS_SMTP_PORT=str(smtp_port),
             LMS_SMTP_TIMEOUT="10",
             LMS_INSTANCE_PATH=str(tmp_path / "worker-instance"),
+            LMS_MEDIA_ROOT=str(tmp_path / "media"),  # the web app's (make_web_app): uploads the worker processes
             LMS_BEAT_SCHEDULE_FILE=str(tmp_path / "celerybeat-schedule"),
             LMS_MAIL_SENDING_LEASE_SECONDS=str(LEASE_SECONDS),
             LMS_MAIL_RETRY_BASE_SECONDS="1",
