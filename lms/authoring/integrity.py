@@ -6,8 +6,8 @@ on the video like the other reasons of videos.py):
 - an MP4 or MOV file is a row of boxes, each starting with its size: when they add up to more than the file
   holds, its end is missing. This catches a cut anywhere in the media data, even between two frames, which
   decoding alone does not see (a cut before a ``moov`` at the end already fails videos.probe);
-- every video and sound stream is decoded to nothing (``ffmpeg -xerror ... -f null -``): a read or decoding
-  error before the end fails it;
+- the streams the conversion keeps (the first image and sound streams) are decoded to nothing
+  (``ffmpeg -xerror ... -f null -``): a read or decoding error before the end fails it;
 - in the other containers (Matroska, WebM, AVI...: no sizes to add up), the decoded streams must reach the
   duration the container declares, within max(1 s, 1 %); a duration ffmpeg only estimated from the bitrate
   is not compared. (Not for MP4: the sizes are exact there, and a film without sound whose last image lasts
@@ -71,10 +71,10 @@ def promised_size(path: Path) -> int | None:
 
 
 def decoded_seconds(path: Path, *, timeout: float) -> tuple[int, float | None, str]:
-    """Decode every video and sound stream to nothing, stopping at the first error:
+    """Decode the first image and sound streams (what videos.process_video keeps) to nothing, stopping at the first error:
     (ffmpeg's exit code, the time reached in seconds, its error output). TimeoutExpired past ``timeout``."""
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-xerror", "-i", str(path),
-               "-map", "0:v", "-map", "0:a?", "-f", "null", "-nostats", "-progress", "pipe:1", "-"]
+               "-map", "0:v:0", "-map", "0:a:0?", "-f", "null", "-nostats", "-progress", "pipe:1", "-"]
     result = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=timeout)
     reached = None
     for line in result.stdout.splitlines():
