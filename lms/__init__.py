@@ -91,12 +91,16 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     register_cli(app)
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(sign_in_id: str):
+        """The session's or the remember cookie's id: a live browser sign-in (lms.auth.models.SignIn)."""
         from lms.auth.services import user_for_session
-        from lms.core.web import decimal
 
-        number = decimal(user_id)  # the signed session's id; as strict as every number from outside
-        return user_for_session(number) if number is not None else None
+        user = user_for_session(sign_in_id)
+        if user is None:  # a sign-in ended: the browser drops its id and its remember cookie (both name it)
+            session.pop("_user_id", None)
+            if app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
+                session["_remember"] = "clear"  # Flask-Login then neither reads the cookie again nor keeps it
+        return user
 
     @app.context_processor
     def inject_globals():

@@ -20,5 +20,6 @@ def test_contract_routes_of_the_accounts_section_exist(client):
     for method, path in [("post", "/api/v1/auth/register"), ("post", "/api/v1/auth/token"), ("get", "/api/v1/me"),
                          ("post", "/api/v1/users"), ("post", "/api/v1/users/import"), ("get", "/api/v1/users/{user_id}"),
                          ("get", "/api/v1/users/{user_id}/progress"), ("get", "/api/v1/me/export"), ("delete", "/api/v1/me"),
-                         ("get", "/api/v1/me/progress")]:
+                         ("get", "/api/v1/me/progress"), ("post", "/api/v1/me/password"),
+                         ("post", "/api/v1/me/sign-out-everywhere"), ("post", "/api/v1/auth/logout")]:
         assert method in spec[path], (method, path)

@@ -5,7 +5,7 @@ from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from lms.api import bp
-from lms.api.common import authenticated, bool_field, caller, choice_field, json_body, text_field
+from lms.api.common import authenticated, bearer_token, bool_field, caller, choice_field, json_body, text_field
 from lms.auth import services
 from lms.auth.models import AUDIENCES, User
 from lms.auth.permissions import require_manage_users, require_view_user
@@ -55,10 +55,43 @@ def issue_token():
     return jsonify({"token": raw, "expires_at": isoformat(expires_at)})
 
 
+@bp.post("/auth/logout")
+@authenticated
+def logout():
+    """204: the bearer token of the request stops working (the caller's other tokens do not)."""
+    token = bearer_token()
+    if token is None:  # a browser's session cookie does not sign in POST requests: this is never reached with one
+        raise Unauthorized()
+    services.revoke_api_token(token)
+    commit()
+    return "", 204
+
+
 @bp.get("/me")
 @authenticated
 def me():
     return jsonify(profile(caller()))
+
+
+@bp.post("/me/password")
+@authenticated
+def change_password():
+    """204; every session, remember cookie and API token of the caller stops working, this token included.
+    403 ``wrong_password``; 422 naming ``new_password`` when it breaks the rules of the page "Mon compte"."""
+    body = json_body()
+    services.change_password(caller(), text_field(body, "current_password", required=True, max_length=256),
+                             text_field(body, "new_password", required=True, max_length=256))
+    commit()
+    return "", 204
+
+
+@bp.post("/me/sign-out-everywhere")
+@authenticated
+def sign_out_everywhere():
+    """204; every session, remember cookie and API token of the caller stops working, this token included."""
+    services.sign_out_everywhere(caller())
+    commit()
+    return "", 204
 
 
 @bp.post("/users")

@@ -187,6 +187,20 @@ PATHS = {
         "responses": {"200": _json({"type": "object", "required": ["token", "expires_at"], "properties": {
             "token": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}}),
             **_errors(400, 401, 415, 422, 429)}}},
+    "/auth/logout": {"post": {
+        "summary": "Sign out of the API: the bearer token of the request stops working (only that one)",
+        "responses": {"204": {"description": "Signed out"}, **_errors(401)}}},
+    "/me/password": {"post": {
+        "summary": "Change the caller's password; every browser session, remember-me cookie and API token of the "
+                   "caller stops working, this token included. 403 wrong_password: the current one is wrong",
+        "requestBody": _body({"type": "object", "required": ["current_password", "new_password"], "properties": {
+            "current_password": {"type": "string", "minLength": 1, "maxLength": 256},
+            "new_password": {"type": "string", "minLength": 10, "maxLength": 256}}}),
+        "responses": {"204": {"description": "Changed"}, **_errors(400, 401, 403, 415, 422)}}},
+    "/me/sign-out-everywhere": {"post": {
+        "summary": "Sign out everywhere: every browser session, remember-me cookie and API token of the caller "
+                   "stops working, this token included",
+        "responses": {"204": {"description": "Signed out everywhere"}, **_errors(401)}}},
     "/me": {
         "get": {"summary": "The caller's profile", "responses": {"200": _json(_ref("Profile")), **_errors(401)}},
         "delete": {"summary": "Erase the caller's personal data (GDPR)", "responses": {

@@ -59,6 +59,14 @@ class User(UserMixin, db.Model):
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
+    # The browser sign-in this object was loaded for (or just started): "<user id>:<sign-in key>", see SignIn.
+    sign_in_id = None
+
+    def get_id(self) -> str:  # Flask-Login: what the session and the remember cookie hold
+        if self.sign_in_id is None:
+            raise RuntimeError("a browser signs in through auth.services.start_sign_in, which names its SignIn")
+        return self.sign_in_id
+
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active and self.erased_at is None
@@ -95,6 +103,30 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+class SignIn(db.Model):
+    """One browser's sign-in, alive while its row exists: the server's half of the session and remember cookies.
+
+    Flask-Login keeps ``user.get_id()`` in the session and signs it into the "Rester connecté·e" cookie; here
+    that alternative id is ``"<user id>:<key>"``, with ``key`` a random secret drawn at each sign-in (only its
+    hash is stored). The user loader (auth.services.user_for_session) finds the user through this row, in the
+    same single statement that loads the user, so that deleting rows revokes at once:
+    signing out deletes that browser's row (its session cookie and remember cookie, even copies of them, stop
+    working; other browsers are untouched); a password change or reset, a role change, erasure and "Se
+    déconnecter de tous les appareils" delete every row of the person (with their API tokens). Each sign-in
+    draws a new key, so the remember cookie differs at every sign-in, and it cannot be forged from the user id
+    and the app's secret alone. ``expires_at`` bounds a sign-in nobody ended (the longest cookie lifetime);
+    rows past it are dropped at the person's next sign-in.
+    """
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 PASSWORD_RESET, INVITATION = "password_reset", "invitation"

@@ -34,11 +34,28 @@ def _login_limit() -> str:
 
 
 def _start_session(user, remember: bool = False) -> None:
+    """A fresh session (no fixation) on a new sign-in of its own (lms.auth.models.SignIn): the id that the
+    session and, with ``remember``, the "Rester connecté·e" cookie hold is new at every sign-in."""
     locale = session.get("locale")
-    session.clear()  # no fixation: a fresh session for the signed-in person
+    session.clear()
     if locale:
         session["locale"] = locale
+    services.start_sign_in(user)
+    commit()
     login_user(user, remember=remember)
+    if not remember and _has_remember_cookie():
+        session["_remember"] = "clear"  # an older sign-in's cookie, dead or not, is not this one's
+
+
+def _has_remember_cookie() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
+def _end_session() -> None:
+    """Out of this browser: the session emptied, then Flask-Login's order to delete the remember cookie
+    (which clearing the session afterwards would drop)."""
+    session.clear()
+    logout_user()
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -60,8 +77,10 @@ def login():
 
 @bp.post("/deconnexion")
 def logout():
-    logout_user()
-    session.clear()
+    if current_user.is_authenticated:  # from the session, or from the remember cookie
+        services.end_sign_in(current_user)  # for good: copies of this browser's cookies stop working too
+        commit()
+    _end_session()
     flash(_("Vous êtes déconnecté·e."), "success")
     return redirect(url_for("auth.login"))
 
@@ -164,9 +183,21 @@ def change_password():
         except DomainError as exc:
             show_errors(password_form, exc)
         else:
+            # Every sign-in of the person ended, this one too: this browser goes on with a new one.
+            _start_session(current_user._get_current_object(), remember=_has_remember_cookie())
             flash(_("Votre mot de passe est changé."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form, password_form=password_form), 422
+
+
+@bp.post("/compte/deconnexion-partout")
+@login_required
+def sign_out_everywhere():
+    services.sign_out_everywhere(current_user)
+    commit()
+    _end_session()
+    flash(_("Vous êtes déconnecté·e de tous vos appareils."), "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.get("/compte/export.json")
@@ -192,8 +223,7 @@ def erase_account():
             except DomainError as exc:
                 show_errors(form, exc)
                 return render_template("auth/erase.html", form=form), exc.status
-            logout_user()
-            session.clear()
+            _end_session()
             flash(_("Votre compte et vos données personnelles ont été effacés."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/erase.html", form=form), 422 if form.errors else 200

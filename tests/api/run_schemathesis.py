@@ -7,8 +7,9 @@
 4. bearer tokens from POST /api/v1/auth/token;
 5. the schemathesis CLI, once per role, with the token as ``Authorization: Bearer``.
 
-``DELETE /api/v1/me`` erases the caller (and revokes its tokens), so it is fuzzed
-last, in a run of its own, after everything else has been tested with that token.
+``DELETE /api/v1/me`` erases the caller (and revokes its tokens), and the sign-outs and the password
+change end its token, so they are fuzzed last, in a run of their own, after everything else has been
+tested with that token.
 
 Exits non-zero when schemathesis reports a failed check (above all: a 5xx), when
 the server cannot start, or when a run exceeds its time bound (a timeout on the CLI
@@ -42,7 +43,8 @@ DEFAULT_CHECKS = ",".join((
     "not_a_server_error", "status_code_conformance", "response_schema_conformance",
     "content_type_conformance", "negative_data_rejection", "ignored_auth", "use_after_free",
 ))
-ERASE = "DELETE /api/v1/me"
+REVOKING = ("DELETE /api/v1/me", "POST /api/v1/auth/logout", "POST /api/v1/me/sign-out-everywhere",
+            "POST /api/v1/me/password")
 
 
 def log(message: str) -> None:
@@ -144,7 +146,8 @@ def schemathesis(base: str, token: str, name: str, tmp: Path, *, erase: bool) ->
     ]
     if seed := os.environ.get("ST_SEED"):
         command += ["--seed", seed]
-    command += ["--include-name" if erase else "--exclude-name", ERASE]  # the operation's label
+    for label in REVOKING:  # the operations' labels
+        command += ["--include-name" if erase else "--exclude-name", label]
     timeout = int(os.environ.get("ST_TIMEOUT", "300"))
     started = time.monotonic()
     log(f"run '{name}': {' '.join(c if not c.startswith('Authorization') else 'Authorization: Bearer ***' for c in command[2:])}")

@@ -108,3 +108,34 @@ def test_header_language_toggle_works_with_the_keyboard(page):
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("banner").get_by_role("button", name="English")).to_be_visible()
     check_a11y(page)
+
+
+def test_signing_out_of_every_device_from_the_account_page(page, new_context, create_user, sign_in):
+    learner = create_user("learner")
+    phone = new_context().new_page()  # another device, signed in with "Rester connecté·e"
+    phone.goto("/connexion")
+    check_a11y(phone)
+    phone.get_by_label("Adresse électronique").fill(learner.email)
+    phone.get_by_label("Mot de passe", exact=True).fill(learner.password)
+    phone.get_by_label("Rester connecté·e sur cet appareil").check()
+    phone.get_by_role("button", name="Se connecter").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(f"Bonjour {learner.full_name}")
+    check_a11y(phone)
+
+    sign_in(page, learner)
+    open_account(page)
+    section = page.get_by_role("region", name="Mes connexions")
+    expect(section).to_contain_text("il faudra vous reconnecter partout")
+    button = section.get_by_role("button", name="Se déconnecter de tous les appareils")
+    button.focus()
+    expect(button).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url("/connexion")
+    expect(page.get_by_role("status").first).to_contain_text("Vous êtes déconnecté·e de tous vos appareils.")
+    check_a11y(page)
+
+    phone.goto("/compte")  # the other device, even with its remember cookie, is signed out too
+    expect(phone).to_have_url("/connexion?next=%2Fcompte")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Connexion")
+    check_a11y(phone)

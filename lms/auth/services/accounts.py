@@ -7,7 +7,7 @@ from datetime import datetime
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from lms.auth.models import (
@@ -28,6 +28,7 @@ from lms.auth.models import (
 )
 from lms.auth.passwords import hash_password, needs_rehash, verify_password
 from lms.auth.permissions import require_manage_users
+from lms.auth.services.sign_ins import revoke_access
 from lms.core import outbox
 from lms.core.clock import as_utc, utcnow
 from lms.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -154,17 +155,9 @@ def user_for_api_token(raw: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
-def user_for_session(user_id: int) -> User | None:
-    """The active user a signed-in session names (every page): the user alone, its organisation loaded only by
-    the few pages that show it. A user this session already holds comes back as it is there."""
-    user = db.session.scalar(_USER_BY_ID, {"user_id": user_id})
-    return user if user is not None and user.is_active else None
-
-
 # Built once: every request runs one of them (a statement built once is compiled and keyed once).
 _USER_FOR_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id).options(lazyload(User.organisation))
                    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.expires_at > bindparam("now")))
-_USER_BY_ID = select(User).options(lazyload(User.organisation)).where(User.id == bindparam("user_id"))
 
 # The same rule as user_for_api_token (unexpired token, active and not erased user) as a scalar subquery, for
 # a hot query that authenticates and reads in one round trip; its parameters come from token_parameters().
@@ -280,6 +273,7 @@ def set_password_with_token(raw: str, password: str) -> User:
     for other in db.session.scalars(select(EmailToken).where(EmailToken.user_id == token.user_id, EmailToken.used_at.is_(None))):
         other.used_at = token.used_at
     token.user.password_hash = hash_password(password)
+    revoke_access(token.user)  # whoever held a session or a token before the reset holds nothing now
     audit(token.user, token.user, f"password_set_{token.purpose}")
     return token.user
 
@@ -300,13 +294,21 @@ def update_profile(user: User, *, full_name: str, organisation: str | None, emai
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """A new password; every browser session, remember cookie and API token of the person stops working
+    (the caller's included: a browser that changed it signs in again). A wrong current one is Forbidden."""
     if not verify_password(user.password_hash, current or ""):
         message = _("Le mot de passe actuel est incorrect.")
-        raise Invalid(message, fields={"current_password": message})
+        raise Forbidden(message, code="wrong_password", fields={"current_password": message})
     check_password_strength(new, "new_password")
     user.password_hash = hash_password(new)
-    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    revoke_access(user)
     audit(user, user, "password_changed")
+
+
+def sign_out_everywhere(user: User) -> None:
+    """ "Se déconnecter de tous les appareils": every session, remember cookie and API token, this one included."""
+    revoke_access(user)
+    audit(user, user, "signed_out_everywhere")
 
 
 def change_role(actor: User, user: User, role: str) -> User:
@@ -318,6 +320,7 @@ def change_role(actor: User, user: User, role: str) -> User:
     if user.role != role:
         audit(actor, user, "role_changed", f"{user.role} -> {role}")
         user.role = role
+        revoke_access(user)  # what was granted under the old role ends with it: the person signs in again
     return user
 
 

@@ -9,9 +9,11 @@ from lms.auth.models import (
     ApiToken,
     AuditEvent,
     EmailToken,
+    SignIn,
     User,
 )
 from lms.auth.services.accounts import audit
+from lms.auth.services.sign_ins import revoke_access
 from lms.core import outbox, privacy
 from lms.core.clock import isoformat, utcnow
 from lms.core.errors import Conflict
@@ -32,6 +34,10 @@ def export_user_data(user: User) -> dict:
         "api_tokens": [
             {"created_at": isoformat(t.created_at), "expires_at": isoformat(t.expires_at)}
             for t in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id))
+        ],
+        "sign_ins": [
+            {"created_at": isoformat(s.created_at), "expires_at": isoformat(s.expires_at)}
+            for s in db.session.scalars(select(SignIn).where(SignIn.user_id == user.id).order_by(SignIn.id))
         ],
         "email_links": [
             {"purpose": t.purpose, "created_at": isoformat(t.created_at), "expires_at": isoformat(t.expires_at), "used_at": isoformat(t.used_at)}
@@ -63,7 +69,7 @@ def erase_user(user: User) -> None:
     for erase in privacy.erasers:
         erase(user)
     outbox.forget_recipient(user.email)
-    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    revoke_access(user)  # every browser session, remember cookie and API token
     db.session.execute(delete(EmailToken).where(EmailToken.user_id == user.id))
     db.session.execute(
         AuditEvent.__table__.update().where(AuditEvent.subject_id == user.id).values(detail=None)
