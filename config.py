@@ -31,9 +31,16 @@ def env_int(name: str, default: int) -> int:
     return default if value is None else int(value)
 
 
+# Public values a production must never run with (lms.core.startup refuses them): the development default
+# below and the placeholders that the README and these classes show.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+PUBLIC_SECRET_KEYS = (DEVELOPMENT_SECRET_KEY, "test-secret-key", "…64 random characters…")
+
+
 class Config:
+    ENV_NAME = "development"
     INSTANCE_PATH = str(INSTANCE_DIR)
-    SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-secret-key-change-me")
+    SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lms.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # idle pooled connections are checked by lms.core.db, not on each checkout
     REDIS_URL = env("REDIS_URL")
@@ -130,6 +137,8 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SECRET_KEY = env("SECRET_KEY")  # no default: create_app() refuses to start without a strong one
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     REMEMBER_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     PREFERRED_URL_SCHEME = "https"
@@ -137,6 +146,7 @@ class ProductionConfig(Config):
 
 
 class TestConfig(Config):
+    ENV_NAME = "test"
     TESTING = True
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("LMS_TEST_DATABASE_URL") or "sqlite://"

@@ -25,6 +25,9 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config or config_from_env())
     app.config.update(overrides)
+    from lms.core.startup import check_start_up
+
+    check_start_up(app.config)  # first: a production with a weak secret never gets further
     from lms.learning.retention import check_retention
 
     check_retention(app.config["EVIDENCE_RETENTION_DAYS"])
