@@ -1,7 +1,8 @@
 """A production refuses to start with a missing, public or weak LMS_SECRET_KEY, whatever the entry point.
 
 Each entry point runs for real in a subprocess, as the README's systemd units start it: ``flask --app lms``,
-``celery -A worker worker``, ``celery -A worker beat`` and gunicorn with ``lms.gunicorn_conf``.
+``celery -A worker worker``, ``celery -A worker beat`` and gunicorn with ``lms.gunicorn_conf``. They run in a
+temporary folder (the code found through PYTHONPATH): the embedded broker writes a ``control/`` folder there.
 """
 from __future__ import annotations
 
@@ -86,14 +87,14 @@ REFUSALS = [(entry_point, "unset") for entry_point in ENTRY_POINTS] + [
 
 @pytest.mark.parametrize(("entry_point", "kind"), REFUSALS)
 def test_every_entry_point_refuses_to_start_with_a_weak_secret(entry_point, kind, tmp_path):
-    result = subprocess.run(command(entry_point), cwd=ROOT, env=production_env(tmp_path, BAD_KEYS[kind]),
+    result = subprocess.run(command(entry_point), cwd=tmp_path, env=production_env(tmp_path, BAD_KEYS[kind]),
                             capture_output=True, text=True, timeout=120)
     assert_refused(result.returncode, result.stderr)
     assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_a_flask_command_runs_with_a_strong_secret(tmp_path):
-    result = subprocess.run(command("flask command"), cwd=ROOT, env=production_env(tmp_path, GOOD_KEY),
+    result = subprocess.run(command("flask command"), cwd=tmp_path, env=production_env(tmp_path, GOOD_KEY),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "auth.login" in result.stdout
@@ -101,9 +102,10 @@ def test_a_flask_command_runs_with_a_strong_secret(tmp_path):
 
 def run_until(cmd: list[str], env: dict, ready, timeout: float = 90.0) -> str:
     """Start a long-running process, wait until ``ready(output)`` holds, then stop it; its output."""
-    log = Path(env["LMS_INSTANCE_PATH"]).parent / "process.log"
+    folder = Path(env["LMS_INSTANCE_PATH"]).parent
+    log = folder / "process.log"
     with open(log, "w") as out:
-        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(cmd, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
