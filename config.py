@@ -108,8 +108,16 @@ class Config:
 
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = env("REDIS_URL") or "memory://"
+    RATELIMIT_STRATEGY = "moving-window"  # "1 per 5 minutes": at most one in any five minutes
     RATELIMIT_HEADERS_ENABLED = True
+    # lms.core.ratelimit, in the limits notation ("10 per minute", "1 per 5 minutes"): failed sign-ins (HTML and API
+    # token) per client address, and per account from every address (when full, an address that did not fail on
+    # the account may still sign in with the right password); accounts self-registered per client address; and
+    # password-reset emails per account, whatever the number of requests.
     LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_ACCOUNT_RATE_LIMIT = env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute")
+    REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", "20 per hour")
+    PASSWORD_RESET_EMAIL_LIMIT = env("PASSWORD_RESET_EMAIL_LIMIT", "1 per 5 minutes")
 
     CELERY_BROKER_URL = env("REDIS_URL") or "filesystem://"
     BEAT_SCHEDULE_FILE = env("BEAT_SCHEDULE_FILE", str(INSTANCE_DIR / "celerybeat-schedule"))

@@ -1,7 +1,7 @@
 """Accounts: register, tokens, profiles, CSV import, GDPR export and erasure."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_babel import gettext as _
 
 from lms.api import bp
@@ -12,8 +12,7 @@ from lms.auth.permissions import require_manage_users, require_view_user
 from lms.core.clock import isoformat
 from lms.core.db import commit
 from lms.core.errors import BadRequest, Unauthorized, UnsupportedMediaType
-from lms.core.web import login_rate_key
-from lms.extensions import limiter
+from lms.core.ratelimit import SignInAttempt, check_registration, count_registration
 
 # "prefer_not_to_say" (or null, or leaving it out) stores no audience.
 API_AUDIENCES = (*AUDIENCES, "prefer_not_to_say")
@@ -28,6 +27,7 @@ def profile(user: User) -> dict:
 
 @bp.post("/auth/register")
 def register():
+    check_registration()  # 429 when this address has created its share of accounts
     body = json_body()
     user = services.register(
         email=text_field(body, "email", required=True, max_length=320),
@@ -38,17 +38,19 @@ def register():
         audience_consent=bool_field(body, "audience_consent"),
     )
     commit()
+    count_registration()
     return jsonify({"id": user.id, "email": user.email, "role": user.role}), 201
 
 
 @bp.post("/auth/token")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=login_rate_key)
 def issue_token():
     body = json_body()
-    user = services.authenticate(text_field(body, "email", required=True, max_length=320),
-                                 text_field(body, "password", required=True, max_length=256))
+    email = text_field(body, "email", required=True, max_length=320)
+    password = text_field(body, "password", required=True, max_length=256)
+    attempt = SignInAttempt(email)  # 429 when this address or this account is over its limit
+    user = services.authenticate(email, password)
     if user is None:
+        attempt.failed()
         raise Unauthorized(_("Adresse électronique ou mot de passe incorrect."), code="invalid_credentials")
     raw, expires_at = services.issue_api_token(user)
     commit()

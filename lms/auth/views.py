@@ -25,7 +25,8 @@ from lms.auth.permissions import require_manage_users
 from lms.core.db import commit
 from lms.core.errors import DomainError, Invalid
 from lms.core.pagination import paginate
-from lms.core.web import login_rate_key, safe_next, show_errors
+from lms.core.ratelimit import SignInAttempt, check_registration, count_registration
+from lms.core.web import safe_next, show_errors
 from lms.extensions import limiter
 
 
@@ -59,18 +60,18 @@ def _end_session() -> None:
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=login_rate_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        attempt = SignInAttempt(form.email.data)  # 429 when this address or this account is over its limit
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             commit()
             _start_session(user, form.remember.data)
             return redirect(safe_next())
+        attempt.failed()
         flash(_("Adresse électronique ou mot de passe incorrect."), "error")
     return render_template("auth/login.html", form=form), 422 if request.method == "POST" else 200
 
@@ -92,6 +93,8 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
     form = RegisterForm()
+    if request.method == "POST":
+        check_registration()  # 429 when this address has created its share of accounts
     if form.validate_on_submit():
         try:
             user = services.register(
@@ -103,6 +106,7 @@ def register():
         except DomainError as exc:
             show_errors(form, exc)
         else:
+            count_registration()
             _start_session(user)
             flash(_("Bienvenue ! Votre compte est créé."), "success")
             return redirect(url_for("pages.home"))
@@ -110,8 +114,7 @@ def register():
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=login_rate_key)
+@limiter.limit(_login_limit, methods=["POST"])  # per address; per account, one email per few minutes (the service)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

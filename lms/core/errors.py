@@ -81,6 +81,18 @@ class TooLarge(DomainError):
         return _("Le contenu envoyé est trop volumineux.")
 
 
+class TooManyRequests(DomainError):
+    """429; ``retry_after``: seconds, sent as the Retry-After header."""
+    status, code = 429, "rate_limited"
+
+    def __init__(self, message: str | None = None, *, retry_after: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+    def default_message(self):
+        return http_message(429)
+
+
 # Codes and French messages for HTTP errors raised by Flask/Werkzeug itself.
 HTTP_CODES = {
     400: "malformed",
@@ -134,7 +146,10 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
-        return error_response(exc.status, exc.code, exc.message, exc.fields, exc.extra)
+        response = error_response(exc.status, exc.code, exc.message, exc.fields, exc.extra)
+        if getattr(exc, "retry_after", None):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(CSRFError)
     def handle_csrf(exc: CSRFError):

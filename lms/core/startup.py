@@ -35,9 +35,20 @@ def secret_key_problem(key: str | None) -> str | None:
     return None
 
 
+RATE_LIMIT_SETTINGS = ("LOGIN_RATE_LIMIT", "LOGIN_ACCOUNT_RATE_LIMIT", "REGISTRATION_RATE_LIMIT",
+                       "PASSWORD_RESET_EMAIL_LIMIT")
+
+
 def check_start_up(config) -> None:
     """Refuse to start a production whose secret key is missing, public or weak (anyone could forge a
-    coordinator's session or remember cookie offline with it)."""
+    coordinator's session or remember cookie offline with it), and any app whose rate limits do not read."""
+    from limits import parse
+
+    for name in RATE_LIMIT_SETTINGS:
+        try:
+            parse(config[name])
+        except ValueError:
+            refuse_to_start(f"LMS_{name} is {config[name]!r}: write a limit such as '10 per minute'")
     if config.get("ENV_NAME") == "production":
         problem = secret_key_problem(config.get("SECRET_KEY"))
         if problem:

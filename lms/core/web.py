@@ -29,15 +29,6 @@ def show_errors(form, exc: DomainError) -> None:
         flash(exc.message if not unplaced else " ".join(unplaced), "error")
 
 
-def login_rate_key() -> str:
-    """Rate-limit key for sign-in attempts on one account, whatever the caller's address."""
-    email = request.form.get("email")
-    if email is None and request.is_json:
-        body = request.get_json(silent=True)
-        email = body.get("email") if isinstance(body, dict) else None
-    return f"login-account:{str(email or '').strip().lower()[:320]}"
-
-
 def safe_next(default_endpoint: str = "pages.home") -> str:
     """A local redirect target from ?next=, never another site."""
     target = request.args.get("next") or request.form.get("next") or ""

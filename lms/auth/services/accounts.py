@@ -32,6 +32,7 @@ from lms.auth.services.sign_ins import revoke_access
 from lms.core import outbox
 from lms.core.clock import as_utc, utcnow
 from lms.core.errors import Conflict, Forbidden, Invalid, NotFound
+from lms.core.ratelimit import may_send_password_reset
 from lms.extensions import db
 
 
@@ -238,9 +239,10 @@ def resend_invitation(actor: User, user: User) -> EmailToken:
 
 
 def request_password_reset(email: str) -> None:
-    """Always behaves the same, whether or not the address has an account."""
+    """Always behaves the same, whether or not the address has an account, and however often it is asked:
+    at most one email per account per PASSWORD_RESET_EMAIL_LIMIT (the link of the last one stays valid)."""
     user = user_by_email(email or "")
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or not may_send_password_reset(user.id):
         return
     raw, token = _new_email_token(user, PASSWORD_RESET)
     outbox.enqueue_email(
