@@ -179,7 +179,7 @@ PATHS = {
         "summary": "Self-registration of a learner", "security": [], "requestBody": _body(_ref("Register")),
         "responses": {"201": _json({"type": "object", "required": ["id", "email", "role"], "properties": {
             "id": {"type": "integer"}, "email": {"type": "string"}, "role": {"const": "learner"}}}, "Created"),
-            **_errors(400, 403, 409, 415, 422)}}},
+            **_errors(400, 403, 409, 415, 422, 429)}}},
     "/auth/token": {"post": {
         "summary": "Exchange credentials for a bearer token", "security": [],
         "requestBody": _body({"type": "object", "required": ["email", "password"], "properties": {

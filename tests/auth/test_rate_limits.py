@@ -5,6 +5,7 @@ Each client is told apart by its address as the app derives it: REMOTE_ADDR, or 
 """
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -199,3 +200,33 @@ def test_a_rate_limit_that_does_not_read_is_refused_at_start_up(capsys):
     with pytest.raises(SystemExit):
         create_app(TestConfig, REGISTRATION_RATE_LIMIT="beaucoup")
     assert "LMS_REGISTRATION_RATE_LIMIT" in capsys.readouterr().err
+
+
+@pytest.fixture
+def redis_app(database_url, tmp_path):
+    """The app with its limits in Redis, as in production (LMS_REDIS_URL); the memory store back afterwards."""
+    from lms.extensions import limiter
+
+    url = os.environ.get("LMS_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("LMS_TEST_REDIS_URL is not set")
+    saved = limiter._storage, limiter._limiter  # one limiter for every app of the process: the session app's store
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_STORAGE_URI=url, ARGON2_PROFILE="fast",
+                     INSTANCE_PATH=str(tmp_path / "instance"), MEDIA_ROOT=str(tmp_path / "media"))
+    limiter.reset()
+    try:
+        yield app
+    finally:
+        limiter.reset()
+        limiter._storage, limiter._limiter = saved
+
+
+def test_the_limits_hold_in_redis(redis_app, make, outbox):
+    owner = make.learner(email="redis@example.org")
+    for n in range(LIMIT):
+        assert api_sign_in(browser(redis_app, **at(f"203.0.113.{n}")), owner.email, "faux").status_code == 401
+    assert api_sign_in(browser(redis_app, **at("203.0.113.4")), owner.email, PASSWORD).status_code == 429
+    assert api_sign_in(browser(redis_app, **at("198.51.100.7")), owner.email, PASSWORD).status_code == 200
+    for address in ("10.6.0.1", "10.6.0.2", "10.6.0.1"):
+        assert RESET_SENT in forgot(browser(redis_app, **at(address)), owner.email)
+    assert len(outbox(recipient=owner.email)) == 1  # this app keeps its mail in the outbox (no SMTP host)
