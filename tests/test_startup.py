@@ -2,7 +2,8 @@
 
 Each entry point runs for real in a subprocess, as the README's systemd units start it: ``flask --app lms``,
 ``celery -A worker worker``, ``celery -A worker beat`` and gunicorn with ``lms.gunicorn_conf``. They run in a
-temporary folder (the code found through PYTHONPATH): the embedded broker writes a ``control/`` folder there.
+temporary folder (the code found through PYTHONPATH), which also shows that they leave nothing in the folder they
+start from: the embedded broker keeps all its files under the instance folder.
 """
 from __future__ import annotations
 
@@ -127,6 +128,9 @@ def run_until(cmd: list[str], env: dict, ready, timeout: float = 90.0) -> str:
 def test_the_celery_worker_starts_with_a_strong_secret(tmp_path):
     output = run_until(command("celery worker"), production_env(tmp_path, GOOD_KEY), lambda out: " ready." in out)
     assert "LMS_SECRET_KEY" not in output
+    # kombu's filesystem transport keeps its exchange tables in ./control unless told otherwise
+    assert not (tmp_path / "control").exists()
+    assert (tmp_path / "instance" / "broker" / "control").is_dir()
 
 
 def test_the_celery_beat_starts_with_a_strong_secret(tmp_path):

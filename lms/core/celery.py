@@ -30,11 +30,13 @@ def celery_init_app(app: Flask) -> Celery:
     # waits for the periodic scan), instead of the system's connect timeout or forever.
     transport_options: dict = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 2}
     if broker_url.startswith("filesystem://"):
-        # Embedded broker for a laptop: messages are files under instance/broker.
+        # Embedded broker for a laptop: messages (and the exchange tables kombu keeps in its
+        # control folder, by default ./control wherever the process starts) are files under instance/broker.
         folder = Path(config["INSTANCE_PATH"]) / "broker"
-        (folder / "queue").mkdir(parents=True, exist_ok=True)
-        (folder / "processed").mkdir(parents=True, exist_ok=True)
+        for part in ("queue", "processed", "control"):
+            (folder / part).mkdir(parents=True, exist_ok=True)
         transport_options = {
+            "control_folder": str(folder / "control"),
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
