@@ -30,7 +30,7 @@ from lms import create_app
 from lms.core.outbox import OutboxMessage
 from lms.extensions import db, limiter
 from tests import factories
-from tests.learningtools import small_course  # noqa: F401  (fixture: a small published course)
+from tests.learningtools import small_course, watch_clock  # noqa: F401  (fixtures: a small published course, the beacons' clock)
 
 # Properties are checked for correctness, not speed: no per-example deadline (a shared 2-core CI
 # machine makes timings noisy), and a failing example is printed so it can be replayed.

@@ -1,5 +1,6 @@
 """A small published course for learning tests: a film, a text, a pre-test, a graded quiz (2 attempts), an optional text and a post-test."""
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import psycopg
@@ -9,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from lms.authoring import services as authoring
 from lms.authoring.models import PUBLISHED
+from lms.core import clock
 from lms.extensions import db
 from tests.videotools import ready_video
 
@@ -91,3 +93,26 @@ def statements():
             yield seen
     finally:
         event.remove(Engine, "before_cursor_execute", record)
+
+
+class WatchClock:
+    """The time the beacons are recorded at (``utcnow`` of lms.learning.progress): the platform's clock
+    (lms.core.clock) plus an offset that the test moves forward, as a learner's playback would."""
+
+    def __init__(self):
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return clock.utcnow() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def watch_clock(monkeypatch) -> WatchClock:
+    """Beacons sent by a test are back to back in real time: the wall-clock budget (API.md: 2 × s + 15 s per
+    beacon, 2 × t + 15 s in all) would hold them to 15 s. The test moves this clock as playback would."""
+    moved = WatchClock()
+    monkeypatch.setattr("lms.learning.progress.utcnow", moved.now)
+    return moved

@@ -2,10 +2,12 @@
 
 A learner's coverage of a video is a sorted list of disjoint ``[start, end)``
 intervals. Beacons bring the segments played since the previous beacon; they are
-clipped to the video's duration, and what they add beyond the wall-clock budget
-(API.md: at most ``2 × s + 15`` seconds of new coverage, ``s`` the seconds since the
-previous beacon, counted up to 60) is not counted. Seeking forward adds nothing
-(nothing was played); watching the same second twice counts once.
+clipped to the video's duration, and what they add beyond the wall-clock budget is
+not counted (API.md: one beacon adds at most ``2 × s + 15`` seconds of new coverage,
+``s`` the seconds since the previous beacon, counted up to 60; all beacons together
+at most ``2 × t + 15`` seconds, ``t`` the seconds since the first one, so that beacons
+sent back to back cannot each add the 15 s). Seeking forward adds nothing (nothing
+was played); watching the same second twice counts once.
 
 Milliseconds as integers keep the arithmetic exact: no float drift in sums or
 comparisons, on SQLite and PostgreSQL alike.
@@ -69,10 +71,17 @@ def uncovered(segment: Interval, covered: list[Interval]) -> list[Interval]:
     return parts
 
 
-def budget_ms(seconds_since_previous: float | None) -> int:
-    """The most new coverage one beacon may add: 2 × s + 15 s, s capped at 60 (0 for the first beacon)."""
+def budget_ms(seconds_since_previous: float | None, seconds_since_first: float | None = None,
+              credited_ms: int = 0) -> int:
+    """The most new coverage one beacon may add: 2 × s + 15 s, s capped at 60 (0 for the first beacon);
+    and, given the seconds since the learner's first beacon and the coverage ``credited_ms`` so far, no more
+    than what keeps every beacon's coverage together within 2 × t + 15 s (never below 0)."""
     waited = 0.0 if seconds_since_previous is None else min(max(seconds_since_previous, 0.0), MAX_BUDGET_WAIT_S)
-    return to_ms(BUDGET_SPEED * waited + BUDGET_GRACE_S)
+    budget = to_ms(BUDGET_SPEED * waited + BUDGET_GRACE_S)
+    if seconds_since_first is not None:
+        overall = to_ms(BUDGET_SPEED * max(seconds_since_first, 0.0) + BUDGET_GRACE_S)
+        budget = max(0, min(budget, overall - credited_ms))
+    return budget
 
 
 def add_watched(covered: list[Interval], claimed: Iterable[tuple[int, int]], duration_ms: int,

@@ -79,9 +79,9 @@ def _check_item(user: User, item: Item) -> None:
         raise NotFound(_("Cet élément n'existe pas."), code="item_not_found")
 
 
-def progress_row(user: User, item: Item, *, lock: bool = True) -> ItemProgress:
-    """The learner's row for the item, created if missing, locked for this transaction."""
-    return progress_row_of(user, item.id, item.module.course_id, lock=lock)
+def progress_row(user: User, item: Item, *, lock: bool = True, now: datetime | None = None) -> ItemProgress:
+    """The learner's row for the item, created if missing (started ``now``), locked for this transaction."""
+    return progress_row_of(user, item.id, item.module.course_id, lock=lock, now=now)
 
 
 _ROW = select(ItemProgress).where(ItemProgress.user_id == bindparam("user_id"),
@@ -90,7 +90,8 @@ _ROW = select(ItemProgress).where(ItemProgress.user_id == bindparam("user_id"),
 _LOCKED_ROW = _ROW.with_for_update().execution_options(populate_existing=True)
 
 
-def progress_row_of(user: User, item_id: int, course_id: int, *, lock: bool = True) -> ItemProgress:
+def progress_row_of(user: User, item_id: int, course_id: int, *, lock: bool = True,
+                    now: datetime | None = None) -> ItemProgress:
     """``progress_row`` by ids (a quiz taken from its cached paper has no Item object)."""
     query, ids = _LOCKED_ROW if lock else _ROW, {"user_id": user.id, "item_id": item_id}
     row = db.session.scalars(query, ids).one_or_none()
@@ -100,7 +101,7 @@ def progress_row_of(user: User, item_id: int, course_id: int, *, lock: bool = Tr
         with db.session.begin_nested():
             row = ItemProgress(user_id=user.id, item_id=item_id, course_id=course_id, watched=[],
                                watched_ms=0, duration_ms=0, position_ms=0, time_spent_ms=0, beacons=0,
-                               started_at=utcnow())
+                               started_at=now or utcnow())
             db.session.add(row)
     except IntegrityError:  # another request created it first: use theirs
         row = db.session.scalars(query, ids).one()
@@ -110,12 +111,23 @@ def progress_row_of(user: User, item_id: int, course_id: int, *, lock: bool = Tr
 def beacon_values(row, duration_ms: int, position_s: float, watched: list[tuple[float, float]],
                   now: datetime) -> dict:
     """The progress row's new values after a beacon: the segments played since the previous one, within the
-    wall-clock budget of the contract. ``row`` is the ORM row or a Core row with the same column names."""
-    since = (now - as_utc(row.last_beacon_at)).total_seconds() if row.last_beacon_at else None
+    wall-clock budget of the contract. ``row`` is the ORM row or a Core row with the same column names.
+
+    The budget counts from the previous beacon (``last_beacon_at``) and, for all beacons together, from the
+    first one: the row is created by the learner's first beacon on a film, so its ``started_at`` is that
+    beacon's time. The coverage credited so far is the coverage itself (every second of it was once new);
+    the time played is held to the same wall clock."""
     claimed = [(intervals.to_ms(start), intervals.to_ms(end)) for start, end in watched]
-    budget = intervals.budget_ms(since)
-    covered, _gained = intervals.add_watched([tuple(pair) for pair in row.watched], claimed, duration_ms, budget)
-    played = min(intervals.total(intervals.clip(claimed, duration_ms)), budget)
+    covered = [tuple(pair) for pair in row.watched]
+    if row.last_beacon_at is None:  # the first beacon
+        since, since_first = None, 0.0
+    else:
+        since = (now - as_utc(row.last_beacon_at)).total_seconds()
+        since_first = (now - as_utc(row.started_at)).total_seconds()
+    budget = intervals.budget_ms(since, since_first, intervals.total(covered))
+    covered, _gained = intervals.add_watched(covered, claimed, duration_ms, budget)
+    played = min(intervals.total(intervals.clip(claimed, duration_ms)),
+                 intervals.budget_ms(since, since_first, row.time_spent_ms))
     return {"watched": [list(pair) for pair in covered], "watched_ms": intervals.total(covered),
             "duration_ms": duration_ms, "position_ms": min(intervals.to_ms(position_s), duration_ms),
             "time_spent_ms": row.time_spent_ms + played, "beacons": row.beacons + 1, "last_beacon_at": now}
@@ -142,7 +154,7 @@ def record_video_progress(user: User, item: Item, position_s: float, watched: li
     if video is None or video.status != READY or not video.duration_s:
         raise Conflict(_("Cette vidéo n'est pas encore prête."), code="video_not_ready")
     now = now or utcnow()
-    row = progress_row(user, item)
+    row = progress_row(user, item, now=now)
     for name, value in beacon_values(row, intervals.to_ms(video.duration_s), position_s, watched, now).items():
         setattr(row, name, value)
     if row.completed_at is None and row.watched_ms >= COMPLETION_RATIO * row.duration_ms:
@@ -159,9 +171,10 @@ def record_video_progress(user: User, item: Item, position_s: float, watched: li
 # ``beacons`` counter, which every write of a video's progress increments, is still the one read here.
 def _steady_state(learner):
     return (
-        select(ItemProgress.id, ItemProgress.user_id, ItemProgress.watched, ItemProgress.last_beacon_at,
-               ItemProgress.time_spent_ms, ItemProgress.beacons, ItemProgress.completed_at, Module.course_id,
-               Course.status.label("course_status"), Video.status.label("video_status"), Video.duration_s)
+        select(ItemProgress.id, ItemProgress.user_id, ItemProgress.watched, ItemProgress.started_at,
+               ItemProgress.last_beacon_at, ItemProgress.time_spent_ms, ItemProgress.beacons,
+               ItemProgress.completed_at, Module.course_id, Course.status.label("course_status"),
+               Video.status.label("video_status"), Video.duration_s)
         .join(Item, Item.id == ItemProgress.item_id).join(Module, Module.id == Item.module_id)
         .join(Course, Course.id == Module.course_id).join(Video, Video.id == Item.video_id)
         .where(ItemProgress.user_id == learner, ItemProgress.item_id == bindparam("item_id"), Item.kind == VIDEO)
@@ -240,8 +253,8 @@ def mark_text_read(user: User, item: Item, *, now: datetime | None = None) -> It
     _check_item(user, item)
     if item.kind != TEXT:
         raise Conflict(_("Seuls les textes se marquent comme lus."), code="not_a_text")
-    row = progress_row(user, item)
     now = now or utcnow()
+    row = progress_row(user, item, now=now)
     row.last_beacon_at = now
     if row.completed_at is None:
         row.completed_at = now

@@ -35,6 +35,32 @@ def test_a_beacon_cannot_claim_the_whole_film(app, client, learner, small_course
     assert answer == {"watched_ratio": 0.15, "completed": False, "position_s": 100.0, "completed_at": None}
 
 
+def quarters_of_a_one_minute_film(app, client, learner, small_course, *, every_s=0, watch_clock=None):
+    """Four beacons of 15 s each on the course's film cut to one minute, ``every_s`` apart; their answers."""
+    small_course.film.video.duration_s = 60.0
+    headers, path = api_headers(app, learner), f"/api/v1/items/{small_course.film.id}/progress"
+    answers = []
+    for quarter in range(4):
+        if quarter and every_s:
+            watch_clock.advance(every_s)
+        answers.append(client.post(path, headers=headers, json={
+            "position_s": 15 * (quarter + 1), "watched": [[15 * quarter, 15 * (quarter + 1)]]}).get_json())
+    return answers
+
+
+def test_four_beacons_back_to_back_do_not_complete_a_one_minute_film(app, client, learner, small_course):
+    """Each beacon may add 2 × s + 15 s, but all of them together no more than 2 × t + 15 s: sent within a
+    fraction of a second, the four share the 15 s instead of adding 15 s each."""
+    last = quarters_of_a_one_minute_film(app, client, learner, small_course)[-1]
+    assert last["completed"] is False and 0.25 <= last["watched_ratio"] < 0.26  # 15 s (+ 2 × the ms elapsed)
+
+
+def test_four_beacons_fifteen_seconds_apart_complete_a_one_minute_film(app, client, learner, small_course,
+                                                                        watch_clock):
+    answers = quarters_of_a_one_minute_film(app, client, learner, small_course, every_s=15, watch_clock=watch_clock)
+    assert [a["watched_ratio"] for a in answers] == [0.25, 0.5, 0.75, 1.0] and answers[-1]["completed"] is True
+
+
 def test_a_text_item_completes_when_read(app, client, learner, small_course):
     answer = post(client, app, learner, f"/api/v1/items/{small_course.text.id}/progress", {})
     assert answer.status_code == 200 and answer.get_json()["completed"] is True

@@ -80,6 +80,12 @@ def test_budget_rule_of_the_contract():
     assert budget_ms(10) == 35_000
     assert budget_ms(600) == budget_ms(60) == 135_000
     assert budget_ms(-3) == 15_000  # a clock going backwards never gives more
+    # all beacons together: 2 × t + 15 s, t the seconds since the first one, less what they already added
+    assert budget_ms(0.1, 0.1, 15_000) == 200
+    assert budget_ms(10, 30, 40_000) == 35_000  # the beacon's own allowance is the smaller
+    assert budget_ms(10, 30, 60_000) == 15_000
+    assert budget_ms(10, 30, 80_000) == 0       # never below nothing
+    assert budget_ms(600, 600, 0) == 135_000
 
 
 def test_clip_and_to_ms():

@@ -50,9 +50,12 @@ def test_a_beacon_cannot_claim_more_than_the_wall_clock_allows(make, film):
     start = utcnow()
     first = record_video_progress(learner, film, 10, [[0, 10]], now=start)
     assert first.watched_ms == 10_000
-    # 5 s later, a beacon claims 4 minutes played: it gets 2 × 5 + 15 = 25 s.
+    # 5 s later, a beacon claims 4 minutes played: all beacons together get 2 × 5 + 15 = 25 s.
     row = record_video_progress(learner, film, 250, [[10, 250]], now=start + timedelta(seconds=5))
-    assert row.watched_ms == 35_000 and row.watched == [[0, 35_000]] and not row.completed
+    assert row.watched_ms == 25_000 and row.watched == [[0, 25_000]] and not row.completed
+    # After a pause of 5 minutes, one beacon still gets no more than 2 × 60 + 15 = 135 s.
+    row = record_video_progress(learner, film, 300, [[25, 300]], now=start + timedelta(seconds=305))
+    assert row.watched_ms == 160_000 and row.watched == [[0, 160_000]] and not row.completed
 
 
 def test_watching_twice_at_double_speed_counts_once(make, film):

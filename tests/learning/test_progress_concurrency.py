@@ -62,12 +62,14 @@ def race(app):
         commit()
 
 
-def prime(app, race) -> None:
-    """The first segment already sent: the other beacons find the row and take the steady path."""
+def prime(app, race, watch_clock) -> None:
+    """The first segment sent as long ago as the film lasts: the other beacons find the row and take the
+    steady path, and the wall clock leaves them room for the whole film (API.md: 2 × t + 15 s in all)."""
     with app.app_context():
         record_video_progress(db.session.get(User, race.learner), db.session.get(Item, race.item), 10, [[0, 10]])
         commit()
         db.session.remove()
+    watch_clock.advance(BEACONS * 10)
 
 
 def the_row(app, race) -> ItemProgress:
@@ -99,33 +101,36 @@ def run_together(count: int, work) -> list[str]:
 
 @pytest.mark.parametrize("path, primed", [(record_video_progress, False), (views_order, True)],
                          ids=["full path", "steady path on a started film"])
-def test_twenty_concurrent_beacons_of_adjacent_segments_end_at_full_coverage(app, race, path, primed):
+def test_twenty_concurrent_beacons_of_adjacent_segments_lose_none(app, race, watch_clock, path, primed):
+    """On a film not started yet, the first beacons all arrive at once: together they may add 15 s (API.md:
+    2 × 0 + 15 s), so each brings 0.75 s. On a film started long enough ago, each brings 10 s: the film."""
     if primed:
-        prime(app, race)
-    first = 1 if primed else 0
+        prime(app, race, watch_clock)
+    first, length = (1, 10.0) if primed else (0, 0.75)
 
     def beacon(n: int) -> None:
         n += first
         with app.app_context():
             try:
                 user, item = db.session.get(User, race.learner), db.session.get(Item, race.item)
-                path(user, item, n * 10 + 10, [[n * 10, n * 10 + 10]])
+                path(user, item, n * length + length, [[n * length, n * length + length]])
                 commit()
             finally:
                 db.session.remove()
 
     assert run_together(BEACONS - first, beacon) == []
     row = the_row(app, race)
-    assert row.watched == [[0, BEACONS * 10_000]]
-    assert row.watched_ms == BEACONS * 10_000 and row.completed and row.beacons == BEACONS
+    covered = round(BEACONS * length * 1000)
+    assert row.watched == [[0, covered]]
+    assert row.watched_ms == covered and row.completed is primed and row.beacons == BEACONS
 
 
-def test_twenty_concurrent_api_beacons_on_a_started_film_end_at_full_coverage(app, race):
+def test_twenty_concurrent_api_beacons_on_a_started_film_end_at_full_coverage(app, race, watch_clock):
     """Through the route, with real commits: on PostgreSQL the steady statements commit alone and swap on the
     row's counter, so the beacons that lose a race take the locked path; none is lost."""
     with app.app_context():
         headers = api_headers(app, db.session.get(User, race.learner))
-    prime(app, race)
+    prime(app, race, watch_clock)
 
     def beacon(n: int) -> None:
         n += 1
@@ -139,14 +144,14 @@ def test_twenty_concurrent_api_beacons_on_a_started_film_end_at_full_coverage(ap
     assert row.watched == [[0, BEACONS * 10_000]] and row.completed and row.beacons == BEACONS
 
 
-def test_a_beacon_overtaken_between_its_read_and_its_write_takes_the_locked_path(app, race):
+def test_a_beacon_overtaken_between_its_read_and_its_write_takes_the_locked_path(app, race, watch_clock):
     """Another request writes the row between the steady beacon's SELECT and its UPDATE: the UPDATE changes
     nothing, and the full path adds the segments inside a transaction. Both beacons count."""
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             pytest.skip("SQLite runs one writing transaction at a time: no request can write in between")
         headers = api_headers(app, db.session.get(User, race.learner))
-    prime(app, race)
+    prime(app, race, watch_clock)
     ours, other = [], []  # (statement, inside a transaction block), in order
 
     def interleave(cursor, statement):
@@ -176,7 +181,7 @@ def test_a_beacon_overtaken_between_its_read_and_its_write_takes_the_locked_path
     assert locked and all(in_transaction for _statement, in_transaction in full_path)
 
 
-def test_a_beacon_on_a_connection_the_server_dropped_fails_alone_and_the_next_one_is_kept(app, race):
+def test_a_beacon_on_a_connection_the_server_dropped_fails_alone_and_the_next_one_is_kept(app, race, watch_clock):
     """The server closes every pooled connection (a restart, an idle timeout) just after they were used, too
     recently to be checked on checkout: the steady beacon that meets one fails with a 500 and writes nothing,
     the pool is renewed, and the player's next beacon is kept."""
@@ -188,7 +193,7 @@ def test_a_beacon_on_a_connection_the_server_dropped_fails_alone_and_the_next_on
         pooled = [db.engine.raw_connection() for _ in range(3)]  # the pool holds several connections
         for connection in pooled:
             connection.close()
-    prime(app, race)
+    prime(app, race, watch_clock)
     client = FreshGlobalsClient(app, app.response_class, use_cookies=False)
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"

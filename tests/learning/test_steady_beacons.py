@@ -15,19 +15,23 @@ from lms.learning.progress import get_item, progress_state, record_steady_beacon
 from tests.conftest import api_headers, csrf_token, login_as
 from tests.learningtools import statements
 
-COLUMNS = ("watched", "watched_ms", "duration_ms", "position_ms", "time_spent_ms", "beacons", "completed_at")
+COLUMNS = ("watched", "watched_ms", "duration_ms", "position_ms", "time_spent_ms", "beacons", "started_at",
+           "completed_at")
 
 
-def beacon(client, headers, item_id, start, end):
+def beacon(client, headers, item_id, start, end, watch_clock=None):
+    """The segment [start, end] played (at normal speed: the clock moves on by its length), then sent."""
+    if watch_clock is not None:
+        watch_clock.advance(end - start)
     return client.post(f"/api/v1/items/{item_id}/progress", headers=headers,
                        json={"position_s": end, "watched": [[start, end]]})
 
 
-def test_a_steady_beacon_reads_and_writes_its_row_once_and_nothing_else(app, client, make, small_course):
+def test_a_steady_beacon_reads_and_writes_its_row_once_and_nothing_else(app, client, make, small_course, watch_clock):
     headers, film_id = api_headers(app, make.learner()), small_course.film.id
-    assert beacon(client, headers, film_id, 0, 10).status_code == 200  # first: the full path
+    assert beacon(client, headers, film_id, 0, 10, watch_clock).status_code == 200  # first: the full path
     with statements() as seen:
-        answer = beacon(client, headers, film_id, 10, 20)
+        answer = beacon(client, headers, film_id, 10, 20, watch_clock)
     assert answer.status_code == 200
     assert answer.get_json() == {"watched_ratio": 0.2, "completed": False, "position_s": 20.0, "completed_at": None}
     work = [s for s in seen if not s.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))]
@@ -38,18 +42,18 @@ def test_a_steady_beacon_reads_and_writes_its_row_once_and_nothing_else(app, cli
         assert db.session.execute(text("SHOW synchronous_commit")).scalar() == "off"
 
 
-def test_a_completing_beacon_waits_for_the_disk(app, client, make, small_course):
+def test_a_completing_beacon_waits_for_the_disk(app, client, make, small_course, watch_clock):
     headers, film_id = api_headers(app, make.learner()), small_course.film.id
     for start in range(0, 80, 10):
-        assert beacon(client, headers, film_id, start, start + 10).get_json()["completed"] is False
+        assert beacon(client, headers, film_id, start, start + 10, watch_clock).get_json()["completed"] is False
     with statements() as seen:
-        assert beacon(client, headers, film_id, 80, 90).get_json()["completed"] is True
+        assert beacon(client, headers, film_id, 80, 90, watch_clock).get_json()["completed"] is True
     assert not [s for s in seen if "set_config" in s]  # the steady UPDATE (and its async commit) was not used
 
 
-def test_the_beacon_that_completes_the_film_records_it_through_the_full_path(app, client, make, small_course):
+def test_the_beacon_that_completes_the_film_records_it_through_the_full_path(app, client, make, small_course, watch_clock):
     headers, film_id = api_headers(app, make.learner()), small_course.film.id
-    answers = [beacon(client, headers, film_id, start, start + 10).get_json() for start in range(0, 100, 10)]
+    answers = [beacon(client, headers, film_id, start, start + 10, watch_clock).get_json() for start in range(0, 100, 10)]
     assert [a["completed"] for a in answers] == [False] * 8 + [True, True]  # 90 % of 100 s
     assert answers[8]["completed_at"] is not None and answers[9]["completed_at"] == answers[8]["completed_at"]
     assert answers[9]["watched_ratio"] == 1.0
@@ -78,13 +82,13 @@ def test_a_token_that_expired_or_whose_holder_left_is_401_on_a_started_film(app,
     assert beacon(client, headers, film_id, 10, 20).status_code == 401
 
 
-def test_a_token_only_ever_moves_its_holders_own_row(app, client, make, small_course):
+def test_a_token_only_ever_moves_its_holders_own_row(app, client, make, small_course, watch_clock):
     first, second = make.learner(), make.learner()
     film_id = small_course.film.id
-    assert beacon(client, api_headers(app, first), film_id, 0, 10).status_code == 200
+    assert beacon(client, api_headers(app, first), film_id, 0, 10, watch_clock).status_code == 200
     headers = api_headers(app, second)
-    assert beacon(client, headers, film_id, 10, 20).get_json()["watched_ratio"] == 0.1  # second's first beacon
-    assert beacon(client, headers, film_id, 20, 30).get_json()["watched_ratio"] == 0.2  # the steady path
+    assert beacon(client, headers, film_id, 10, 20, watch_clock).get_json()["watched_ratio"] == 0.1  # second's first beacon
+    assert beacon(client, headers, film_id, 20, 30, watch_clock).get_json()["watched_ratio"] == 0.2  # the steady path
     rows = {row.user_id: row.watched for row in db.session.scalars(
         select(ItemProgress).execution_options(populate_existing=True))}
     assert rows == {first.id: [[0, 10_000]], second.id: [[10_000, 30_000]]}
@@ -98,7 +102,7 @@ def test_a_malformed_beacon_on_a_started_film_is_still_422(app, client, make, sm
     assert answer.status_code == 422 and "watched.0" in answer.get_json()["error"]["fields"]
 
 
-def test_the_browser_beacon_checks_the_course_in_its_address(client, make, small_course):
+def test_the_browser_beacon_checks_the_course_in_its_address(client, make, small_course, watch_clock):
     login_as(client, make.learner())
     headers = {"X-CSRFToken": csrf_token(client, "/compte")}
     course, film = small_course.course, small_course.film
@@ -106,6 +110,7 @@ def test_the_browser_beacon_checks_the_course_in_its_address(client, make, small
     assert client.post(path, json={"position_s": 10, "watched": [[0, 10]]}, headers=headers).status_code == 200
     wrong = f"/formations/{course.id + 1000}/elements/{film.id}/progression"
     assert client.post(wrong, json={"position_s": 20, "watched": [[10, 20]]}, headers=headers).status_code == 404
+    watch_clock.advance(10)
     answer = client.post(path, json={"position_s": 20, "watched": [[10, 20]]}, headers=headers)
     assert answer.status_code == 200 and answer.get_json()["watched_ratio"] == 0.2
 
@@ -118,10 +123,12 @@ step = st.tuples(st.integers(0, 90), st.lists(segment, max_size=3), st.integers(
 @given(steps=st.lists(step, min_size=1, max_size=14))
 def test_the_steady_path_ends_exactly_where_the_full_path_does(make, small_course, steps):
     """Two learners send the same beacons at the same moments: one through the views' order (steady first,
-    the full path when it declines), one through the full path only. Their rows never differ."""
+    the full path when it declines), one through the full path only. Their rows never differ, and neither
+    holds more coverage than 2 × t + 15 s, t the time since the first beacon (API.md)."""
     item = get_item(small_course.film.id)
     fast, full = make.learner(), make.learner()
     moment = utcnow()
+    first = moment + timedelta(seconds=steps[0][0])  # the first beacon's moment
     for wait, watched, position in steps:
         moment += timedelta(seconds=wait)
         body = {"position_s": position, "watched": watched}
@@ -135,6 +142,7 @@ def test_the_steady_path_ends_exactly_where_the_full_path_does(make, small_cours
             event("completed")
         assert answer == progress_state(reference)
         assert columns(stored_row(fast, item)) == columns(reference)
+        assert reference.watched_ms <= 2 * (moment - first) / timedelta(milliseconds=1) + 15_000
 
 
 def stored_row(user, item) -> ItemProgress:
@@ -145,4 +153,5 @@ def stored_row(user, item) -> ItemProgress:
 def columns(row) -> dict:
     values = {name: getattr(row, name) for name in COLUMNS}
     values["completed_at"] = as_utc(values["completed_at"]) if values["completed_at"] else None
+    values["started_at"] = as_utc(values["started_at"])
     return values
