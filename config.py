@@ -42,7 +42,9 @@ class Config:
     INSTANCE_PATH = str(INSTANCE_DIR)
     SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lms.sqlite'}")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # idle pooled connections are checked by lms.core.db, not on each checkout
+    # Every pooled connection is checked before it is lent (one that the server closed is replaced), and the
+    # check leaves it as it was: outside any transaction, in its own mode (lms.core.db's fast paths need that).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = env("REDIS_URL")
     MEDIA_ROOT = env("MEDIA_ROOT", str(BASE_DIR / "media"))
     BASE_URL = env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")

@@ -6,7 +6,6 @@ commit succeeds, so a rolled-back request never sends anything.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
@@ -15,9 +14,7 @@ from flask import has_request_context, request
 from psycopg.rows import namedtuple_row
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import Pool
 from sqlalchemy.sql.expression import Executable
 
 from lms.extensions import db
@@ -72,35 +69,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
-
-
-# A pooled connection idle for longer than this is checked before it is lent (see _ping_if_idle).
-PING_AFTER_IDLE_S = 10.0
-_CHECKED_IN = "lms_checked_in_at"
-
-
-@event.listens_for(Pool, "checkin")
-def _remember_checkin(dbapi_connection, connection_record) -> None:
-    connection_record.info[_CHECKED_IN] = time.monotonic()
-
-
-@event.listens_for(Pool, "checkout")
-def _ping_if_idle(dbapi_connection, connection_record, connection_proxy) -> None:
-    """A connection that sat idle in the pool (the server restarted, a firewall or an idle timeout closed it)
-    is checked with ``SELECT 1`` before it is lent, and replaced if dead (DisconnectionError makes the pool
-    connect again). One that was in use a moment ago is lent as is: SQLAlchemy's ``pool_pre_ping`` would
-    add that round trip to every request, a fifth of the cost of a progress beacon."""
-    checked_in = connection_record.info.get(_CHECKED_IN)
-    if checked_in is None or time.monotonic() - checked_in < PING_AFTER_IDLE_S:
-        return
-    try:
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute("SELECT 1")
-        finally:
-            cursor.close()
-    except Exception as exc:  # any driver's "connection closed"
-        raise DisconnectionError(f"pooled connection found dead after being idle: {exc}") from exc
 
 
 # Requests whose method is safe (RFC 9110 9.2.1) read only: no GET or HEAD route writes.
@@ -186,7 +154,7 @@ def plain_statements() -> Iterator[PlainStatements]:
         connection = session.connection()
         yield _DriverStatements(connection.connection.driver_connection, connection.dialect)
     else:
-        pooled = db.engine.raw_connection()  # checked as any other (_ping_if_idle); back to the pool on the way out
+        pooled = db.engine.raw_connection()  # checked as any other (pool_pre_ping); back to the pool on the way out
         driver = pooled.driver_connection
         try:
             driver.autocommit = True

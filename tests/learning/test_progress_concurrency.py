@@ -155,7 +155,7 @@ def test_a_beacon_overtaken_between_its_read_and_its_write_takes_the_locked_path
     ours, other = [], []  # (statement, inside a transaction block), in order
 
     def interleave(cursor, statement):
-        if other:
+        if other or statement == ";":  # ";": the pool's check of the connection it lends (pool_pre_ping)
             return
         ours.append((statement, not cursor.connection.autocommit))
         if len(ours) == 1:  # the steady SELECT: another tab's beacon is written and committed now
@@ -181,10 +181,9 @@ def test_a_beacon_overtaken_between_its_read_and_its_write_takes_the_locked_path
     assert locked and all(in_transaction for _statement, in_transaction in full_path)
 
 
-def test_a_beacon_on_a_connection_the_server_dropped_fails_alone_and_the_next_one_is_kept(app, race, watch_clock):
-    """The server closes every pooled connection (a restart, an idle timeout) just after they were used, too
-    recently to be checked on checkout: the steady beacon that meets one fails with a 500 and writes nothing,
-    the pool is renewed, and the player's next beacon is kept."""
+def test_a_beacon_after_the_server_dropped_the_idle_connections_is_kept(app, race, watch_clock):
+    """The server closes every pooled connection (a restart, an idle timeout) just after they were used: each
+    is checked before it is lent (pool_pre_ping), so the next beacon gets a new one and is kept."""
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             pytest.skip("no server to go away")
@@ -198,9 +197,40 @@ def test_a_beacon_on_a_connection_the_server_dropped_fails_alone_and_the_next_on
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                       " WHERE datname = current_database() AND pid <> pg_backend_pid()")
-    lost = client.post(f"/api/v1/items/{race.item}/progress", headers=headers,
+    kept = client.post(f"/api/v1/items/{race.item}/progress", headers=headers,
                        json={"position_s": 20, "watched": [[10, 20]]})
-    assert lost.status_code == 500 and lost.get_json()["error"]["code"] == "internal_error"
+    assert kept.status_code == 200 and kept.get_json()["watched_ratio"] == 20 / (BEACONS * 10)
+    row = the_row(app, race)
+    assert row.watched == [[0, 20_000]] and row.beacons == 2
+
+
+def test_a_beacon_whose_connection_the_server_drops_midway_fails_alone_and_the_next_one_is_kept(
+        app, race, watch_clock):
+    """The server closes the connection after it was checked and lent, before the steady beacon's SELECT: that
+    beacon fails with a 500 and writes nothing, the pool is renewed, and the player's next beacon is kept."""
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            pytest.skip("no server to go away")
+        headers = api_headers(app, db.session.get(User, race.learner))
+        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    prime(app, race, watch_clock)
+    client = FreshGlobalsClient(app, app.response_class, use_cookies=False)
+    driver_execute, dropped = psycopg.Cursor.execute, []
+
+    def execute(cursor, query, *args, **kwargs):
+        if not dropped and "api_tokens" in str(query):  # the steady SELECT, on the connection just lent
+            dropped.append(cursor.connection.info.backend_pid)
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", [dropped[0]])
+        return driver_execute(cursor, query, *args, **kwargs)
+
+    psycopg.Cursor.execute = execute
+    try:
+        lost = client.post(f"/api/v1/items/{race.item}/progress", headers=headers,
+                           json={"position_s": 20, "watched": [[10, 20]]})
+    finally:
+        psycopg.Cursor.execute = driver_execute
+    assert dropped and lost.status_code == 500 and lost.get_json()["error"]["code"] == "internal_error"
     kept = client.post(f"/api/v1/items/{race.item}/progress", headers=headers,
                        json={"position_s": 20, "watched": [[10, 20]]})  # the player sends them again
     assert kept.status_code == 200 and kept.get_json()["watched_ratio"] == 20 / (BEACONS * 10)
