@@ -2,7 +2,8 @@
 
 Each route of the url_map must appear in ROUTES (a new route without an entry
 fails the test), with the status each kind of caller gets: anonymous, the
-learner whose data it is, another learner, a trainer, a coordinator.
+learner whose data it is, another learner, the trainer who owns the video and
+the draft course, another trainer, a coordinator (tests/permission_matrix.py).
 """
 import io
 from importlib import import_module
@@ -19,10 +20,12 @@ from tests.permission_matrix import (
     ANON,
     COORD,
     OTHER,
+    OTHER_TRAINER,
     OWNER,
     TRAINER,
     coordinator_only,
     course_editors,
+    editors_only,
     everyone,
     owner_or_coordinator,
     signed_in,
@@ -79,12 +82,13 @@ CORE_ROUTES = [
     ("GET", "/api/v1/users/<int:user_id>/progress", None, owner_or_coordinator()),
     ("POST", "/api/v1/videos", "video", staff_only(202)),
     ("GET", "/api/v1/videos/<int:video_id>", None, signed_in(200, anon=401)),
-    ("POST", "/api/v1/videos/<int:video_id>/captions", "vtt", staff_only(201)),
-    ("PUT", "/api/v1/videos/<int:video_id>/transcript", "text", staff_only(200)),
+    # Changing a video: its owner (people[TRAINER]), a trainer of a course using it, coordinators.
+    ("POST", "/api/v1/videos/<int:video_id>/captions", "vtt", editors_only(201)),
+    ("PUT", "/api/v1/videos/<int:video_id>/transcript", "text", editors_only(200)),
     # {course_id}: a publishable draft owned by people[TRAINER]; {module_id}: its module.
     ("GET", "/api/v1/courses", None, signed_in(200, anon=401)),
     ("POST", "/api/v1/courses", {"title": "Nouveau parcours"}, staff_only(201)),
-    ("GET", "/api/v1/courses/<int:course_id>", None, course_editors(200)),
+    ("GET", "/api/v1/courses/<int:course_id>", None, course_editors(200, other_trainer=200)),
     ("POST", "/api/v1/courses/<int:course_id>/modules", {"title": "Module"}, course_editors(201)),
     ("POST", "/api/v1/modules/<int:module_id>/items", {"kind": "text", "title": "Texte", "body_markdown": "Lire."},
      course_editors(201)),
@@ -118,12 +122,14 @@ def test_every_route_is_in_the_matrix(app):
     }
     assert actual - declared == set(), "routes without a permission expectation"
     assert declared - actual == set(), "expectations for routes that do not exist"
+    incomplete = {(method, rule) for method, rule, _body, expected in ROUTES if set(expected) != set(ACTORS)}
+    assert incomplete == set(), "rows that do not name the answer of every kind of caller"
 
 
 @pytest.fixture
 def people(make):
     return {OWNER: make.learner(email="owner@example.org"), OTHER: make.learner(), TRAINER: make.trainer(),
-            COORD: make.coordinator()}
+            OTHER_TRAINER: make.trainer(), COORD: make.coordinator()}
 
 
 @pytest.mark.parametrize("actor", ACTORS)

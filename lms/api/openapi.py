@@ -241,7 +241,8 @@ PATHS = {
         "summary": "A video's state and the URLs of its files (staff; learners of a published course using it)",
         "parameters": [VIDEO_ID], "responses": {"200": _json(_ref("Video")), **_errors(401, 403, 404)}}},
     "/videos/{video_id}/captions": {"post": {
-        "summary": "Add or replace the WebVTT captions of one language",
+        "summary": "Add or replace the WebVTT captions of one language (the video's owner, a trainer of a course "
+                   "using it, coordinators; others 403)",
         "parameters": [VIDEO_ID, {"name": "lang", "in": "query", "required": True,
                                   "schema": {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"}}],
         "requestBody": _body({"type": "string", "minLength": 6, "description": "WebVTT, UTF-8"}, "text/vtt"),
@@ -249,7 +250,8 @@ PATHS = {
             "lang": {"type": "string"}, "url": {"type": "string"}}}, "Created"),
             **_errors(400, 401, 403, 404, 413, 415, 422)}}},
     "/videos/{video_id}/transcript": {"put": {
-        "summary": "Replace the transcript shown next to the player (empty: back to the French captions)",
+        "summary": "Replace the transcript shown next to the player (empty: back to the French captions); "
+                   "who may: as for the captions",
         "parameters": [VIDEO_ID],
         "requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string"}},
                                                        "text/markdown": {"schema": {"type": "string"}}}},

@@ -8,7 +8,7 @@ from lms.api import bp
 from lms.api.common import authenticated, caller
 from lms.authoring import videos
 from lms.authoring.models import FAILED, Video
-from lms.authoring.permissions import require_manage_videos, require_view_video
+from lms.authoring.permissions import require_edit_video, require_manage_videos, require_view_video
 from lms.core import uploads
 from lms.core.db import commit
 from lms.core.errors import BadRequest, Invalid, UnsupportedMediaType
@@ -62,7 +62,7 @@ def get_video(video_id: int):
 def add_caption(video_id: int):
     """201 ``{lang, url}``; 422 with the faulty line when the body is not valid WebVTT."""
     video = videos.get_video(video_id)
-    require_manage_videos(caller())
+    require_edit_video(caller(), video)
     if request.mimetype not in ("text/vtt", "text/plain"):
         raise UnsupportedMediaType(_("Corps WebVTT attendu (Content-Type: text/vtt)."))
     lang = request.args.get("lang", "")
@@ -75,7 +75,7 @@ def add_caption(video_id: int):
 @authenticated
 def set_transcript(video_id: int):
     video = videos.get_video(video_id)
-    require_manage_videos(caller())
+    require_edit_video(caller(), video)
     if request.mimetype not in ("text/plain", "text/markdown"):
         raise UnsupportedMediaType(_("Corps texte attendu (Content-Type: text/plain ou text/markdown)."))
     try:

@@ -1,7 +1,9 @@
 """Who may do what with course content."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, or_, select
 
 from lms.auth.models import COORDINATOR, TRAINER, User
 from lms.authoring.models import PUBLISHED, Course, Item, Module, Video
@@ -16,8 +18,37 @@ def is_staff(user: User | None) -> bool:
 
 
 def can_manage_videos(user: User | None) -> bool:
-    """Trainers and coordinators upload videos, captions and transcripts."""
+    """Trainers and coordinators reach the video library, upload videos and use any of them in their courses;
+    changing a video once uploaded needs can_edit_video."""
     return is_staff(user)
+
+
+def _edited_by(user: User) -> ColumnElement[bool]:
+    """The videos a trainer may change: their own, and those that a course they own uses (drafts included)."""
+    in_their_courses = (select(Item.video_id).join(Module, Item.module_id == Module.id)
+                        .join(Course, Module.course_id == Course.id).where(Course.owner_id == user.id))
+    return or_(Video.owner_id == user.id, Video.id.in_(in_their_courses))
+
+
+def can_edit_video(user: User | None, video: Video) -> bool:
+    """Its captions, transcript, title or file: the video's owner, a trainer of a course that uses it (the
+    course's owner, as in can_edit_course), or a coordinator. Another trainer could otherwise change what the
+    learners of someone else's published course see."""
+    if not is_staff(user):
+        return False
+    if user.role == COORDINATOR or (video.owner_id is not None and video.owner_id == user.id):
+        return True
+    return db.session.scalar(select(Video.id).where(Video.id == video.id, _edited_by(user)).limit(1)) is not None
+
+
+def editable_video_ids(user: User | None, video_ids: Iterable[int]) -> set[int]:
+    """Those of ``video_ids`` that ``user`` may edit (can_edit_video), in one query: for a list of videos."""
+    video_ids = set(video_ids)
+    if not is_staff(user) or not video_ids:
+        return set()
+    if user.role == COORDINATOR:
+        return video_ids
+    return set(db.session.scalars(select(Video.id).where(Video.id.in_(video_ids), _edited_by(user))))
 
 
 def can_view_video(user: User | None, video: Video) -> bool:
@@ -40,6 +71,11 @@ def require_manage_videos(user: User | None) -> None:
 
 def require_view_video(user: User | None, video: Video) -> None:
     if not can_view_video(user, video):
+        raise Forbidden()
+
+
+def require_edit_video(user: User | None, video: Video) -> None:
+    if not can_edit_video(user, video):
         raise Forbidden()
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import selectinload
 from lms.auth.models import User
 from lms.authoring import integrity, vtt
 from lms.authoring.models import FAILED, PROCESSING, READY, Caption, Course, Item, Module, Video
-from lms.authoring.permissions import require_manage_videos
+from lms.authoring.permissions import require_edit_video, require_manage_videos
 from lms.core import outbox, storage
 from lms.core.clock import as_utc, utcnow
 from lms.core.errors import Invalid, NotFound, TooLarge, UnsupportedMediaType
@@ -137,7 +137,8 @@ def get_video(video_id: int) -> Video:
 def library() -> Select:
     """The videos of the trainers' library, newest first, with their captions.
 
-    Every video: any trainer or coordinator may manage any video (permissions.can_manage_videos)."""
+    Every video: any trainer or coordinator may use any video in their courses (permissions.can_manage_videos);
+    changing one is for those of permissions.can_edit_video."""
     return select(Video).options(selectinload(Video.captions)).order_by(Video.created_at.desc(), Video.id.desc())
 
 
@@ -303,7 +304,7 @@ def add_caption(actor: User, video: Video, lang: str, data: bytes) -> Caption:
 
     Invalid (422) names the faulty line. French captions also become the transcript
     while the transcript has not been written by hand."""
-    require_manage_videos(actor)
+    require_edit_video(actor, video)
     return save_caption(video, lang, data)
 
 
@@ -336,7 +337,7 @@ def set_transcript(actor: User, video: Video, text: str) -> Video:
     """The transcript shown next to the player (Markdown), written by hand: captions no longer replace it.
 
     An empty text goes back to the text of the French captions."""
-    require_manage_videos(actor)
+    require_edit_video(actor, video)
     return write_transcript(video, text)
 
 

@@ -4,8 +4,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from lms.authoring.models import Video
+from lms.core.db import commit
+from lms.extensions import db
 from tests.conftest import api_headers
-from tests.videotools import VTT, cut_short, make_video, top_level_atoms
+from tests.videotools import VTT, course_using, cut_short, make_video, ready_video, top_level_atoms
 
 
 @pytest.fixture
@@ -112,3 +115,32 @@ def test_captions_and_transcript(app, client, trainer_headers, tmp_path):
     assert transcript.json["from_captions"] is False
     assert client.put(f"/api/v1/videos/{video_id}/transcript", headers=trainer_headers, json={}).status_code == 415
     assert client.get("/api/v1/videos/999999", headers=trainer_headers).status_code == 404
+
+
+def test_only_the_owner_a_trainer_of_a_course_using_it_or_a_coordinator_change_a_video(app, client, make):
+    """Another trainer gets 403 on the captions and the transcript of a video that a published course shows,
+    and nothing changes; its owner, the trainer of that course and a coordinator may."""
+    owner, course_trainer, stranger = make.trainer(), make.trainer(), make.trainer()
+    video = ready_video(owner)
+    course = course_using(video, published=True)
+    course.owner_id = course_trainer.id
+    commit()
+    captions, transcript = f"/api/v1/videos/{video.id}/captions", f"/api/v1/videos/{video.id}/transcript"
+    before = (video.caption("fr").storage_key, video.transcript)
+
+    def change(user, words: str):
+        headers = api_headers(app, user)
+        vtt = client.post(captions, headers=headers, data=VTT.replace(b"Bonjour", words.encode()),
+                          content_type="text/vtt", query_string={"lang": "fr"})
+        text = client.put(transcript, headers=headers, data=words.encode(), content_type="text/plain")
+        return vtt.status_code, text.status_code
+
+    assert change(stranger, "Faux") == (403, 403)
+    assert change(make.learner(), "Faux") == (403, 403)
+    db.session.expire_all()
+    stored = db.session.get(Video, video.id)
+    assert (stored.caption("fr").storage_key, stored.transcript) == before
+    for user in (owner, course_trainer, make.coordinator()):
+        assert change(user, f"Relu par {user.id}") == (201, 200)
+        db.session.expire_all()
+        assert db.session.get(Video, video.id).transcript == f"Relu par {user.id}"

@@ -2,19 +2,21 @@
 
 The draft course of the matrix is owned by people[TRAINER] (module 1 holds one text item, so it is
 publishable). Learners get 403 on every authoring page; anonymous people are sent to sign in (302).
+Another trainer reaches the list of their own courses but gets 403 on every page of this course.
 Quiz routes use a quiz item (one true/false question) added to that draft."""
 from lms.authoring import services
 from lms.core.db import commit
-from tests.permission_matrix import ANON, COORD, OTHER, OWNER, TRAINER
+from tests.permission_matrix import TRAINER, editors_only, staff_only
 
 
 def authors(ok=200):
-    return {ANON: 302, OWNER: 403, OTHER: 403, TRAINER: ok, COORD: ok}
+    """The course's owner and coordinators; another trainer 403."""
+    return editors_only(ok, anon=302)
 
 
 ROUTES = [
-    ("GET", "/edition", None, authors(200)),
-    ("POST", "/edition", {}, authors(422)),  # no title
+    ("GET", "/edition", None, staff_only(200, anon=302)),
+    ("POST", "/edition", {}, staff_only(422, anon=302)),  # no title
     ("GET", "/edition/parcours/<int:course_id>", None, authors(200)),
     ("POST", "/edition/parcours/<int:course_id>", {}, authors(422)),  # no title
     ("POST", "/edition/parcours/<int:course_id>/modules", {"module-title": "Module 2"}, authors(302)),

@@ -46,8 +46,7 @@ def trainer(client, make):
 # -- the list ------------------------------------------------------------------------------------
 
 def test_the_library_lists_every_video_with_its_state_duration_and_captions(client, make, trainer):
-    other = make.trainer()
-    ready = ready_video(other)  # another trainer's video: trainers manage every video, as in the API
+    ready = ready_video(trainer)
     db.session.add_all([Video(title="Film en cours", owner_id=trainer.id, status=PROCESSING),
                         Video(title="Film raté", owner_id=trainer.id, status=FAILED, error=videos.NO_VIDEO_STREAM)])
     commit()
@@ -58,6 +57,7 @@ def test_the_library_lists_every_video_with_its_state_duration_and_captions(clie
     row = html[html.index(f'href="{page_of(ready)}"'):]
     row = row[:row.index("</tr>")]
     assert "Prête" in row and "0:02" in row and '<span lang="fr">Français</span> (fr)' in row
+    assert "Vous modifiez les vidéos que vous avez envoyées" not in html  # all of them are theirs
     assert "En cours de traitement" in html and "Film en cours" in html
     assert "Échec du traitement" in html and videos.NO_VIDEO_STREAM in html
     assert 'enctype="multipart/form-data"' in html and 'name="file"' in html and "<progress" in html
@@ -268,6 +268,44 @@ def test_learners_get_403_on_every_page_and_nothing_changes(app, client, make, t
     assert client.post(f"{page_of(video)}/sous-titres", data={"csrf_token": token, "vtt-file": (io.BytesIO(VTT), "fr.vtt")}).status_code == 403
     assert client.post(f"{page_of(video)}/transcription", data={"csrf_token": token, "transcript": "X"}).status_code == 403
     assert media_files(app) == before and db.session.query(Video).count() == 1
+
+
+def test_another_trainer_cannot_change_a_video_used_in_a_published_course(app, client, make):
+    """Captions and transcript are what learners of the course see: only the video's owner, a trainer of a course
+    that uses it and coordinators change them. Another trainer sees the video in the library (to use it in their
+    own courses) but gets 403 on its page and its forms, and nothing is stored."""
+    video = ready_video(make.trainer())
+    course_using(video, published=True)
+    stranger = make.trainer()
+    login_as(client, stranger)
+    html = text(client.get(LIBRARY))
+    assert video.title in html and f'href="{page_of(video)}"' not in html
+    assert "Vous modifiez les vidéos que vous avez envoyées et celles de vos parcours" in html
+    before = (media_files(app), video.caption("fr").storage_key, video.transcript)
+    assert client.get(page_of(video)).status_code == 403
+    token = csrf_token(client, LIBRARY)
+    response = client.post(f"{page_of(video)}/sous-titres", data={
+        "csrf_token": token, "vtt-lang": "fr", "vtt-file": (io.BytesIO(VTT.replace(b"Bonjour", b"Faux")), "fr.vtt")})
+    assert response.status_code == 403 and "Vous n'avez pas accès" in text(response)
+    assert client.post(f"{page_of(video)}/transcription",
+                       data={"csrf_token": token, "transcript": "Remplacée"}).status_code == 403
+    db.session.expire_all()
+    video = db.session.get(Video, video.id)
+    assert (media_files(app), video.caption("fr").storage_key, video.transcript) == before
+
+
+def test_the_trainer_of_a_course_using_a_video_may_change_it(client, make):
+    video = ready_video(make.trainer())
+    course = course_using(video, published=True)
+    course_trainer = make.trainer()
+    course.owner_id = course_trainer.id
+    commit()
+    login_as(client, course_trainer)
+    assert f'href="{page_of(video)}"' in text(client.get(LIBRARY))
+    assert client.get(page_of(video)).status_code == 200
+    assert post_form(client, f"{page_of(video)}/transcription", {"transcript": "Relue par le formateur."}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Video, video.id).transcript == "Relue par le formateur."
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):

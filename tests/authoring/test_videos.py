@@ -12,7 +12,7 @@ from lms.core import outbox, storage
 from lms.core.db import commit
 from lms.core.errors import Forbidden, Invalid, TooLarge, UnsupportedMediaType
 from lms.extensions import db
-from tests.videotools import VTT, cut_short, make_video, top_level_atoms
+from tests.videotools import VTT, course_using, cut_short, make_video, top_level_atoms
 
 
 def media_files(app) -> set[Path]:
@@ -157,7 +157,7 @@ def test_learners_may_not_upload(make, tmp_path):
 
 def test_french_captions_make_the_transcript_until_one_is_written(make):
     trainer = make.trainer()
-    video = Video(title="Film", status=PROCESSING)
+    video = Video(title="Film", owner_id=trainer.id, status=PROCESSING)
     db.session.add(video)
     db.session.flush()
     videos.add_caption(trainer, video, "fr", VTT)
@@ -171,12 +171,31 @@ def test_french_captions_make_the_transcript_until_one_is_written(make):
     assert video.transcript == "Autre" and video.transcript_from_captions
 
 
+def test_the_services_refuse_another_trainer_but_not_the_owner_a_course_trainer_or_a_coordinator(make):
+    owner, course_trainer, stranger = make.trainer(), make.trainer(), make.trainer()
+    video = Video(title="Film", owner_id=owner.id, status=PROCESSING)
+    db.session.add(video)
+    db.session.flush()
+    draft = course_using(video, published=False)  # a draft course counts: its trainer prepares the video
+    draft.owner_id = course_trainer.id
+    db.session.flush()
+    with pytest.raises(Forbidden):
+        videos.add_caption(stranger, video, "fr", VTT)
+    with pytest.raises(Forbidden):
+        videos.set_transcript(stranger, video, "Remplacée")
+    assert video.captions == [] and video.transcript is None
+    for user in (owner, course_trainer, make.coordinator()):
+        videos.set_transcript(user, video, f"Relue par {user.id}")
+        assert video.transcript == f"Relue par {user.id}"
+
+
 def test_invalid_captions_name_the_line(make):
-    video = Video(title="Film", status=PROCESSING)
+    trainer = make.trainer()
+    video = Video(title="Film", owner_id=trainer.id, status=PROCESSING)
     db.session.add(video)
     db.session.flush()
     with pytest.raises(Invalid) as caught:
-        videos.add_caption(make.trainer(), video, "fr", b"WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nx\n")
+        videos.add_caption(trainer, video, "fr", b"WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nx\n")
     assert caught.value.message.startswith("Ligne 3 :")
 
 

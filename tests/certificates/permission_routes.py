@@ -1,15 +1,15 @@
 """The certificates' routes in the permission matrix (tests/test_permissions.py).
 
 {code} is a certificate issued to the matrix's learner (ctx["owner"]): the holder and
-coordinators see it and its PDF, another learner and the trainer get 403, anonymous
+coordinators see it and its PDF, another learner and the trainers get 403, anonymous
 visitors go to sign in. The verification page is public. Revocation: coordinators only.
 """
 from lms.certificates import services
 from lms.core.db import commit
 from tests.certificates.helpers import completed_course
-from tests.permission_matrix import ANON, COORD, OTHER, OWNER, TRAINER, coordinator_only, everyone, signed_in
+from tests.permission_matrix import ANON, COORD, OTHER, OTHER_TRAINER, OWNER, TRAINER, coordinator_only, everyone, signed_in
 
-HOLDER_OR_COORDINATOR = {ANON: 302, OWNER: 200, OTHER: 403, TRAINER: 403, COORD: 200}
+HOLDER_OR_COORDINATOR = {ANON: 302, OWNER: 200, OTHER: 403, TRAINER: 403, OTHER_TRAINER: 403, COORD: 200}
 
 ROUTES = [
     ("GET", "/verify/<code>", None, everyone(200)),

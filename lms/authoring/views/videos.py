@@ -1,7 +1,8 @@
 """Authoring pages: the trainers' video library (upload, processing state, captions, transcript).
 
-Trainers and coordinators manage every video, as in the API (permissions.can_manage_videos);
-learners get 403. The upload is received straight into the media store (lms.core.uploads) and
+Trainers and coordinators see the whole library and upload (permissions.can_manage_videos); a video's
+page, where its captions and transcript are changed, is for those who may edit it (can_edit_video: its
+owner, a trainer of a course that uses it, a coordinator), as in the API; others get 403. The upload is received straight into the media store (lms.core.uploads) and
 kept by videos.create_video, exactly as ``POST /api/v1/videos`` does.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.authoring import bp, videos
 from lms.authoring.models import Video
-from lms.authoring.permissions import require_manage_videos
+from lms.authoring.permissions import editable_video_ids, require_edit_video, require_manage_videos
 from lms.authoring.video_forms import CaptionForm, TranscriptForm, VideoUploadForm
 from lms.core import uploads
 from lms.core.db import commit, rollback
@@ -42,13 +43,17 @@ def _show(form, exc: DomainError, field: str, renamed: dict | None = None) -> No
     show_errors(form, DomainError(exc.message, fields=fields))
 
 
-def _manageable(video_id: int) -> Video:
-    require_manage_videos(current_user)
-    return videos.get_video(video_id)
+def _editable(video_id: int) -> Video:
+    require_manage_videos(current_user)  # learners: 403 whether the video exists or not
+    video = videos.get_video(video_id)
+    require_edit_video(current_user, video)
+    return video
 
 
 def _library(form: VideoUploadForm):
-    return render_template("authoring/video_list.html", page=paginate(videos.library(), per_page=50), form=form,
+    page = paginate(videos.library(), per_page=50)
+    return render_template("authoring/video_list.html", page=page, form=form,
+                           editable=editable_video_ids(current_user, (video.id for video in page.items)),
                            max_mb=max(1, _max_upload_bytes() // MB), max_bytes=_max_upload_bytes())
 
 
@@ -101,13 +106,13 @@ def upload_video():
 @bp.get("/edition/videos/<int:video_id>")
 @login_required
 def show_video(video_id: int):
-    return _video_page(_manageable(video_id))
+    return _video_page(_editable(video_id))
 
 
 @bp.post("/edition/videos/<int:video_id>/sous-titres")
 @login_required
 def upload_caption(video_id: int):
-    video = _manageable(video_id)
+    video = _editable(video_id)
     form = CaptionForm(prefix=CAPTION_PREFIX)
     if form.validate_on_submit():
         try:
@@ -126,7 +131,7 @@ def upload_caption(video_id: int):
 @bp.post("/edition/videos/<int:video_id>/transcription")
 @login_required
 def edit_transcript(video_id: int):
-    video = _manageable(video_id)
+    video = _editable(video_id)
     form = TranscriptForm()
     if form.validate_on_submit():
         try:
