@@ -356,8 +356,14 @@ PATHS = {
                     "code": {"type": "string", "description": "unique number, six groups of four characters, e.g. 7KQ2-M3TA-PX4C-Q6LN-2WRD-HV5E"},
                     "course_id": {"type": ["integer", "null"]}, "course_title": {"type": "string"},
                     "issued_at": {"type": "string", "format": "date-time"}, "revoked": {"type": "boolean"},
-                    "pdf_url": {"type": "string"}, "verify_url": {"type": "string"}}}}}}),
+                    "pdf_url": {"type": "string", "description": "GET it with the same bearer token (or session cookie)"},
+                    "verify_url": {"type": "string"}}}}}}),
             **_errors(401, 422)}}},
+    "/certificates/{code}.pdf": {"get": {
+        "summary": "The certificate as a PDF (its holder, coordinators): the `pdf_url` of the list",
+        "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "OK", "content": {"application/pdf": {
+            "schema": {"type": "string", "format": "binary"}}}}, **_errors(401, 403, 404)}}},
     "/certificates/{code}/revoke": {"post": {
         "summary": "Revoke a certificate (coordinator); the record is kept and verification says revoked",
         "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],

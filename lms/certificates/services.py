@@ -142,10 +142,6 @@ def verify_url(certificate: Certificate) -> str:
     return absolute_url(f"/verify/{certificate.display_code}")
 
 
-def pdf_url(certificate: Certificate) -> str:
-    return absolute_url(f"/attestations/{certificate.display_code}.pdf")
-
-
 def document_of(certificate: Certificate) -> doc.Document:
     return doc.build(certificate.snapshot, code=certificate.display_code, verify_url=verify_url(certificate),
                      revoked=certificate.revoked)

@@ -19,6 +19,7 @@ ROUTES = [
     ("GET", "/admin/attestations", None, coordinator_only()),
     ("POST", "/admin/attestations/<code>/revocation", {"reason": "Délivrée par erreur"}, coordinator_only(302)),
     ("GET", "/api/v1/me/certificates", None, signed_in(200, anon=401)),
+    ("GET", "/api/v1/certificates/<code>.pdf", None, {**HOLDER_OR_COORDINATOR, ANON: 401}),
     ("POST", "/api/v1/certificates/<code>/revoke", {"reason": "Délivrée par erreur"}, coordinator_only(200, anon=401)),
 ]
 

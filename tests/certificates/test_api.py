@@ -16,7 +16,7 @@ def test_my_certificates_list(app, client, make, outbox):
     assert body["next"] is None and [item["code"] for item in body["items"]] == [two.display_code, one.display_code]
     item = body["items"][1]
     assert item["course_id"] == first.course_id and item["issued_at"].endswith(("+01:00", "+02:00"))
-    assert item["pdf_url"] == f"http://localhost/attestations/{one.display_code}.pdf"
+    assert item["pdf_url"] == f"http://localhost/api/v1/certificates/{one.display_code}.pdf"
     assert item["verify_url"] == f"http://localhost/verify/{one.display_code}"
     page = client.get("/api/v1/me/certificates?limit=1", headers=headers).json
     assert len(page["items"]) == 1 and page["next"]
