@@ -171,6 +171,8 @@ def test_route_permissions(app, client, people, outbox, actor, method, rule, bod
         kwargs["data"] = {**body, "csrf_token": csrf_token(client, token_page)}
     response = client.open(path, method=method, **kwargs)
     assert response.status_code == expected[actor], response.get_data(as_text=True)[:300]
+    if is_api:  # answers of the API name their caller or carry personal data: no cache keeps them
+        assert "no-store" in response.headers.get("Cache-Control", ""), response.headers.get("Cache-Control")
 
 
 def draft_course(trainer):
