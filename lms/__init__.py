@@ -23,6 +23,9 @@ def create_app(config: type | None = None, **overrides) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder="static",
     )
+    from lms.core.web import JSONProvider
+
+    app.json = JSONProvider(app)  # every JSON read from outside: bounded depth, no lone surrogate
     app.config.from_object(config or config_from_env())
     app.config.update(overrides)
     from lms.core.startup import check_start_up

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
@@ -65,6 +67,46 @@ class Invalid(DomainError):
 
     def default_message(self):
         return _("Certaines valeurs sont invalides.")
+
+
+class FieldErrors:
+    """Every invalid field of one input, gathered so that one Invalid names them all (a 422 lists every wrong
+    value, not only the first). The first fault found for a field is the one kept."""
+
+    def __init__(self, fields: dict[str, str] | None = None):
+        self.fields: dict[str, str] = dict(fields or {})
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def add(self, name: str, why: str) -> None:
+        self.fields.setdefault(name, why)
+
+    def check(self, check, *args, **kwargs):
+        """``check(*args, **kwargs)``; when it raises Invalid, its fields join these and None stands for the value."""
+        try:
+            return check(*args, **kwargs)
+        except Invalid as exc:
+            for name, why in exc.fields.items():
+                self.add(name, why)
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise Invalid(fields=dict(self.fields))
+
+    @contextmanager
+    def joined(self) -> Iterator[None]:
+        """Run a service with the values read so far: the fields of an Invalid it raises join these (the
+        faults found first win), and any fault at all is raised as one Invalid. Other errors (403, 409)
+        pass as they are."""
+        try:
+            yield
+        except Invalid as exc:
+            if not self.fields:
+                raise
+            raise Invalid(fields={**exc.fields, **self.fields}) from None
+        self.raise_if_any()
 
 
 class UnsupportedMediaType(DomainError):

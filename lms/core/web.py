@@ -4,8 +4,39 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, request, url_for
+from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 
-from lms.core.errors import DomainError
+from lms.core.errors import BadRequest, DomainError, Invalid
+from lms.core.inputs import clean_json, parse_json
+
+# Body fields taken as they are: a password is hashed, never shown, and must match what was typed.
+SECRET_FIELDS = frozenset({"password", "current_password", "new_password"})
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, reading through ``parse_json``: ``request.get_json()`` anywhere (and the limiter's key
+    functions, the fast paths) refuses a document nested too deep or holding a lone surrogate like malformed
+    JSON, instead of raising RecursionError or passing on a string that no encoder takes."""
+
+    def loads(self, s, **kwargs):
+        return parse_json(s)
+
+
+def json_object(raw: bytes, *, collect: bool = False) -> tuple[dict, dict[str, str]]:
+    """The JSON object of a request body, its strings cleaned (``lms.core.inputs.clean_json``; passwords as they
+    are): BadRequest (400) when it is not a JSON object; the refused strings become None and their faults
+    are returned with ``collect``, else raised at once as Invalid (422) naming each field."""
+    try:
+        body = parse_json(raw) if raw.strip() else None
+    except ValueError:  # UnicodeDecodeError included
+        raise BadRequest(_("Le corps n'est pas du JSON valide."), code="malformed_json") from None
+    if not isinstance(body, dict):
+        raise BadRequest(_("Un objet JSON est attendu."), code="malformed_json")
+    body, faults = clean_json(body, keep=SECRET_FIELDS)
+    if faults and not collect:
+        raise Invalid(fields=faults)
+    return body, faults
 
 
 def decimal(raw: str | None, max_digits: int = 18) -> int | None:

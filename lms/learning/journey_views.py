@@ -1,8 +1,6 @@
 """HTML routes of the learner's journey: "Mon parcours", progress beacons of the player, texts marked read."""
 from __future__ import annotations
 
-import json
-
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,7 +8,8 @@ from flask_login import current_user, login_required
 from lms.authoring import services as authoring
 from lms.authoring.models import TEXT, Course, Item
 from lms.core.db import commit
-from lms.core.errors import BadRequest, Conflict, DomainError, NotFound, UnsupportedMediaType, error_response
+from lms.core.errors import Conflict, DomainError, NotFound, UnsupportedMediaType, error_response
+from lms.core.web import json_object
 from lms.learning import bp, completion, progress, queries
 from lms.learning.permissions import can_view_course_page, require_view_course_page
 from lms.learning.signals import certificates_for
@@ -48,13 +47,7 @@ def beacon_body() -> dict:
         raw = b""
     else:
         raise UnsupportedMediaType(_("Corps JSON attendu (Content-Type: application/json)."))
-    try:
-        body = json.loads(raw) if raw.strip() else {}
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest(_("Le corps n'est pas du JSON valide."), code="malformed_json") from None
-    if not isinstance(body, dict):
-        raise BadRequest(_("Un objet JSON est attendu."), code="malformed_json")
-    return body
+    return json_object(raw)[0] if raw.strip() else {}
 
 
 def json_error(exc: DomainError):
