@@ -1,10 +1,11 @@
 """Account forms. Labels and hints in French through Flask-Babel's lazy gettext."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from lms.core.forms import Form
 
 AUDIENCE_CHOICES = [
     SelectChoice("", _l("Je préfère ne pas répondre")),
@@ -23,7 +24,7 @@ CONSENT_HINT = _l(
 )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Adresse électronique"), validators=[DataRequired(_l("Indiquez votre adresse électronique."))],
                        render_kw={"autocomplete": "email"})
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired(_l("Indiquez votre mot de passe."))],
@@ -39,7 +40,7 @@ class _AudienceMixin:
     )
 
 
-class RegisterForm(_AudienceMixin, FlaskForm):
+class RegisterForm(_AudienceMixin, Form):
     full_name = StringField(_l("Nom complet"), validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=200)],
                             render_kw={"autocomplete": "name"})
     email = EmailField(_l("Adresse électronique"), validators=[DataRequired(_l("Indiquez votre adresse électronique.")),
@@ -55,12 +56,12 @@ class RegisterForm(_AudienceMixin, FlaskForm):
                                      render_kw={"autocomplete": "new-password"})
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("Adresse électronique"), validators=[DataRequired(_l("Indiquez votre adresse électronique."))],
                        render_kw={"autocomplete": "email"})
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = PasswordField(_l("Nouveau mot de passe"), validators=[DataRequired(_l("Choisissez un mot de passe.")), Length(min=10, max=256, message=_l("Entre 10 et 256 caractères."))],
                              description=_l("10 caractères au moins."), render_kw={"autocomplete": "new-password"})
     password_confirm = PasswordField(_l("Confirmez le mot de passe"),
@@ -68,7 +69,7 @@ class SetPasswordForm(FlaskForm):
                                      render_kw={"autocomplete": "new-password"})
 
 
-class AccountForm(_AudienceMixin, FlaskForm):
+class AccountForm(_AudienceMixin, Form):
     full_name = StringField(_l("Nom complet"), validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=200)],
                             render_kw={"autocomplete": "name"})
     organisation = StringField(_l("Structure (facultatif)"), validators=[Optional(), Length(max=200)],
@@ -78,21 +79,21 @@ class AccountForm(_AudienceMixin, FlaskForm):
     locale = SelectField(_l("Langue de l'interface"), choices=LOCALE_CHOICES)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired(_l("Indiquez votre mot de passe actuel."))],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(_l("Nouveau mot de passe"), validators=[DataRequired(_l("Choisissez un mot de passe.")), Length(min=10, max=256, message=_l("Entre 10 et 256 caractères."))],
                                  description=_l("10 caractères au moins."), render_kw={"autocomplete": "new-password"})
 
 
-class EraseAccountForm(FlaskForm):
+class EraseAccountForm(Form):
     confirm = BooleanField(_l("Je comprends que mes données personnelles seront effacées définitivement"),
                            validators=[DataRequired(_l("Cochez la case pour confirmer."))])
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired(_l("Indiquez votre mot de passe."))],
                              render_kw={"autocomplete": "current-password"})
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(Form):
     full_name = StringField(_l("Nom complet"), validators=[DataRequired(_l("Indiquez le nom.")), Length(max=200)])
     email = EmailField(_l("Adresse électronique"), validators=[DataRequired(_l("Indiquez l'adresse électronique.")),
                                                               Email(_l("Adresse électronique invalide."))])
@@ -102,11 +103,11 @@ class UserCreateForm(FlaskForm):
     organisation = StringField(_l("Structure (facultatif)"), validators=[Optional(), Length(max=200)])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Rôle"), choices=ROLE_CHOICES)
 
 
-class ImportUsersForm(FlaskForm):
+class ImportUsersForm(Form):
     file = FileField(_l("Fichier CSV"), validators=[FileRequired(_l("Choisissez un fichier CSV."))],
                      description=_l("Première ligne : email,full_name,audience,organisation. Séparateur virgule ou point-virgule, encodage UTF-8."),
                      render_kw={"accept": ".csv,text/csv"})

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import NumberInput
 
 from lms.authoring.models import GRADED, MULTIPLE, POST_TEST, PRE_TEST, QUIZ, SINGLE, TEXT, TRUE_FALSE, VIDEO
+from lms.core.forms import Form, Subform
 
 BLANK_ACTIVITY_ROWS = 2
 BLANK_CHOICE_ROWS = 2
@@ -44,16 +44,16 @@ def _number(label, **kwargs):
 
 # -- courses ---------------------------------------------------------------------
 
-class NewCourseForm(FlaskForm):
+class NewCourseForm(Form):
     title = StringField(_l("Titre du nouveau parcours"))
 
 
-class ActivityForm(Form):
+class ActivityForm(Subform):
     title = StringField(_l("Activité à distance"))
     minutes = _number(_l("Durée estimée (minutes)"))
 
 
-class CourseForm(FlaskForm):
+class CourseForm(Form):
     title = StringField(_l("Titre"))
     summary = TextAreaField(_l("Résumé"), description=_l("Quelques phrases affichées dans le catalogue."))
     objectives = TextAreaField(_l("Objectifs opérationnels"), description=_l("Un objectif par ligne."))
@@ -110,17 +110,17 @@ class CourseForm(FlaskForm):
                 if (entry.form.title.data or "").strip() or (entry.form.minutes.data or "").strip()]
 
 
-class ModuleForm(FlaskForm):
+class ModuleForm(Form):
     title = StringField(_l("Titre du module"))
 
 
-class NewItemForm(FlaskForm):
+class NewItemForm(Form):
     kind = SelectField(_l("Type d'élément"), choices=ITEM_KIND_CHOICES, default=TEXT)
     title = StringField(_l("Titre de l'élément"))
     video_id = SelectField(_l("Vidéo (pour un élément vidéo)"), choices=[], validate_choice=False)
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     title = StringField(_l("Titre"))
     required = BooleanField(_l("Élément obligatoire pour terminer le parcours"))
     estimated_minutes = _number(_l("Durée estimée (minutes, facultatif)"))
@@ -137,14 +137,14 @@ def video_choices(videos) -> list[SelectChoice]:
 
 # -- quizzes -----------------------------------------------------------------------
 
-class QuizSettingsForm(FlaskForm):
+class QuizSettingsForm(Form):
     role = SelectField(_l("Rôle du quiz"), choices=ROLE_CHOICES, validate_choice=False,
                        description=_l("Les tests avant et après mesurent les acquis sur les objectifs."))
     pass_mark = _number(_l("Note de réussite (sur 100)"))
     max_attempts = _number(_l("Nombre maximal de tentatives"), description=_l("Laissez vide : sans limite."))
 
 
-class ChoiceForm(Form):
+class ChoiceForm(Subform):
     choice_id = HiddenField()
     text = StringField(_l("Texte de la réponse"))
     correct = BooleanField(_l("Bonne réponse"))
@@ -155,7 +155,7 @@ class ChoiceForm(Form):
                     or self.correct.data)
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     kind = SelectField(_l("Type de question"), choices=QUESTION_KIND_CHOICES, validate_choice=False)
     prompt = TextAreaField(_l("Énoncé"))
     explanation = TextAreaField(_l("Explication (facultatif)"),

@@ -4,13 +4,14 @@ The files are checked by the services (lms.authoring.videos): the bytes of a vid
 WebVTT file. These forms only ask for what must be there.
 """
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from lms.core.forms import Form
 
-class VideoUploadForm(FlaskForm):
+
+class VideoUploadForm(Form):
     title = StringField(_l("Titre de la vidéo"),
                         validators=[DataRequired(_l("Indiquez le titre de la vidéo.")), Length(max=200)],
                         description=_l("Le titre que verront les apprenant·es, par exemple : « Témoignage : le rétablissement »."))
@@ -18,7 +19,7 @@ class VideoUploadForm(FlaskForm):
                      render_kw={"accept": "video/*,.mp4,.mov,.m4v,.webm,.mkv,.avi,.mpg,.mpeg,.ts"})
 
 
-class CaptionForm(FlaskForm):
+class CaptionForm(Form):
     lang = StringField(_l("Langue des sous-titres"), default="fr",
                        validators=[DataRequired(_l("Indiquez la langue des sous-titres.")), Length(max=10)],
                        description=_l("Code de langue : « fr » pour le français, « en » pour l'anglais…"),
@@ -30,7 +31,7 @@ class CaptionForm(FlaskForm):
                      render_kw={"accept": ".vtt,text/vtt"})
 
 
-class TranscriptForm(FlaskForm):
+class TranscriptForm(Form):
     transcript = TextAreaField(_l("Texte de la transcription"),
                                description=_l("Texte affiché à côté du lecteur (Markdown possible). Laissez vide pour "
                                               "reprendre le texte des sous-titres français."),

@@ -30,6 +30,7 @@ from lms.authoring.permissions import require_edit_video, require_manage_videos
 from lms.core import outbox, storage
 from lms.core.clock import as_utc, utcnow
 from lms.core.errors import Invalid, NotFound, TooLarge, UnsupportedMediaType
+from lms.core.inputs import TextRefused, clean_text
 from lms.core.jobs import due_job
 from lms.extensions import db
 
@@ -317,6 +318,10 @@ def save_caption(video: Video, lang: str, data: bytes) -> Caption:
     except vtt.VttError as exc:
         raise Invalid(exc.message, code="invalid_vtt", fields={"body": exc.message}) from None
     text = vtt.decode(data).replace("\r\n", "\n")
+    try:
+        clean_text(text)  # no control character (NUL would reach the transcript); direction marks stay (ar, he)
+    except TextRefused as exc:
+        raise Invalid(exc.message, code="invalid_vtt", fields={"body": exc.message}) from None
     stored = storage.save_bytes(text.encode("utf-8"), "captions", ".vtt")
     caption = video.caption(lang)
     if caption is None:
@@ -343,7 +348,10 @@ def set_transcript(actor: User, video: Video, text: str) -> Video:
 
 def write_transcript(video: Video, text: str) -> Video:
     """set_transcript without the permission check (the course importer, a system task)."""
-    text = (text or "").strip()
+    try:
+        text = clean_text(text or "").strip()  # as every form and JSON body: Markdown keeps its line breaks
+    except TextRefused as exc:
+        raise Invalid(fields={"body": exc.message}) from None
     if len(text) > 500_000:
         raise Invalid(fields={"body": _("La transcription est trop longue.")})
     if text:

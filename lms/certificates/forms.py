@@ -1,13 +1,13 @@
 """The coordinators' revocation form."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from lms.certificates.services import REASON_MAX
+from lms.core.forms import Form
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField(
         _l("Motif de la révocation"),
         validators=[DataRequired(_l("Indiquez le motif de la révocation.")), Length(max=REASON_MAX)],

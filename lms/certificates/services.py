@@ -31,6 +31,7 @@ from lms.certificates.permissions import require_revoke_certificates
 from lms.core import outbox, privacy, storage
 from lms.core.clock import isoformat, utcnow
 from lms.core.errors import Conflict, Invalid, NotFound
+from lms.core.inputs import strip_invisible
 from lms.extensions import db
 from lms.learning.models import CourseCompletion
 
@@ -106,12 +107,13 @@ def build_snapshot(user: User, course: Course, completion: CourseCompletion, iss
     config = current_app.config
     has_post_test = course_has_post_test(course)
     snapshot = {
-        "holder_name": user.full_name,
-        "organisation": user.organisation_name,
-        "course_title": course.title,
+        # No bidi override (stored before lms.core.inputs refused them) may reverse a name on the certificate.
+        "holder_name": strip_invisible(user.full_name),
+        "organisation": strip_invisible(user.organisation_name),
+        "course_title": strip_invisible(course.title),
         "nature": doc.NATURE,
         "modality": "Formation à distance (e-learning)",
-        "objectives": [str(objective) for objective in (course.objectives or [])],
+        "objectives": [strip_invisible(str(objective)) for objective in (course.objectives or [])],
         "duration_minutes": course.duration_minutes,
         "time_spent_s": completion.time_spent_s or 0,
         "started_at": isoformat(completion.started_at),

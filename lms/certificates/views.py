@@ -1,7 +1,7 @@
 """HTML routes: public verification, the learner's certificates, the HTML equivalent and the PDF, revocation."""
 from __future__ import annotations
 
-from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,7 +11,7 @@ from lms.certificates.permissions import require_revoke_certificates, require_vi
 from lms.core.db import commit
 from lms.core.errors import DomainError, NotFound, wants_json
 from lms.core.pagination import paginate
-from lms.core.web import show_errors
+from lms.core.web import search_arg, show_errors
 
 
 @bp.get("/verify/<code>")
@@ -75,7 +75,7 @@ def _admin_page(form: RevokeForm, query: str, status: int = 200):
 @login_required
 def admin_list():
     require_revoke_certificates(current_user)
-    return _admin_page(RevokeForm(), request.args.get("q", "").strip())
+    return _admin_page(RevokeForm(), search_arg())
 
 
 @bp.post("/admin/attestations/<code>/revocation")

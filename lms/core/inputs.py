@@ -86,6 +86,17 @@ def clean_text(text: str, *, multiline: bool = True) -> str:
     return text if multiline else _LINE_BREAKS.sub(" ", text)
 
 
+def search_text(text: str) -> str:
+    """A search box's text: its control and invisible formatting characters dropped rather than refused (nobody
+    searches for NUL, which PostgreSQL refuses in a query), on one line."""
+    return _LINE_BREAKS.sub(" ", _CONTROL.sub("", INVISIBLE.sub("", text))).strip()
+
+
+def strip_invisible(text: str | None) -> str | None:
+    """``text`` without its invisible formatting characters (for text that came in before this module read it)."""
+    return INVISIBLE.sub("", text) if text else text
+
+
 def clean_json(value, *, keep: frozenset[str] = frozenset(), path: str = "") -> tuple[object, dict[str, str]]:
     """Every string of a parsed document through ``clean_text`` (multi-line allowed; the fields that must be
     one line say so themselves). Returns the cleaned document, with None for each refused string, and the

@@ -8,7 +8,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 
 from lms.core.errors import BadRequest, DomainError, Invalid
-from lms.core.inputs import clean_json, parse_json
+from lms.core.inputs import clean_json, parse_json, search_text
 
 # Body fields taken as they are: a password is hashed, never shown, and must match what was typed.
 SECRET_FIELDS = frozenset({"password", "current_password", "new_password"})
@@ -58,6 +58,11 @@ def show_errors(form, exc: DomainError) -> None:
             unplaced.append(why)
     if unplaced or not exc.fields:
         flash(exc.message if not unplaced else " ".join(unplaced), "error")
+
+
+def search_arg(name: str = "q") -> str:
+    """The text of a search box (``?q=``), read as lms.core.inputs.search_text."""
+    return search_text(request.args.get(name, ""))
 
 
 def safe_next(default_endpoint: str = "pages.home") -> str:

@@ -5,6 +5,7 @@ from lms.auth.permissions import require_read_outbox
 from lms.core import outbox
 from lms.core.errors import NotFound
 from lms.core.pagination import paginate
+from lms.core.web import search_arg
 from lms.extensions import db
 from lms.messages import bp
 
@@ -13,7 +14,7 @@ from lms.messages import bp
 @login_required
 def list_messages():
     require_read_outbox(current_user)
-    query, status = request.args.get("q", ""), request.args.get("status", "")
+    query, status = search_arg(), request.args.get("status", "")
     page = paginate(outbox.search_messages(query, status), per_page=50)
     return render_template("messages/list.html", page=page, query=query, status=status,
                            counts=outbox.status_counts(), statuses=outbox.STATUSES)

@@ -22,7 +22,8 @@ from lms.auth.services.accounts import (
     organisation_named,
     user_by_email,
 )
-from lms.core.errors import Conflict, Invalid
+from lms.core.errors import Conflict, FieldErrors, Invalid
+from lms.core.inputs import TextRefused, clean_text
 
 MAX_IMPORT_ROWS = 5000
 
@@ -93,15 +94,26 @@ def _row_message(exc: Invalid | Conflict) -> str:
 
 
 def _import_row(actor: User, values: dict, seen: set[str], result: ImportResult) -> None:
-    email = normalize_email(values.get("email"))
+    """One row; Invalid naming every faulty column of it."""
+    errors = FieldErrors()
+    for name, cell in values.items():  # the same text rules as every form and JSON body
+        try:
+            values[name] = clean_text(cell, multiline=False)
+        except TextRefused as exc:
+            errors.add(name, exc.message)
+            values[name] = None
+    email = errors.check(normalize_email, values.get("email"))
     if email in seen:
-        raise Conflict(_("Adresse déjà présente plus haut dans le fichier."), fields={"email": _("adresse en double dans le fichier")})
-    seen.add(email)
-    full_name = check_full_name(values.get("full_name"))
+        errors.add("email", _("adresse en double dans le fichier"))
+    elif email:
+        seen.add(email)
+    full_name = errors.check(check_full_name, values.get("full_name"))
     audience = (values.get("audience") or "").strip() or None
     if audience in SENSITIVE_AUDIENCES:
-        raise Invalid(fields={"audience": _("ce public révèle une information de santé : seule la personne peut le déclarer")})
-    audience = check_audience(audience, consent=False)
+        errors.add("audience", _("ce public révèle une information de santé : seule la personne peut le déclarer"))
+    else:
+        audience = errors.check(check_audience, audience, consent=False)
+    errors.raise_if_any()
     organisation = values.get("organisation") or None
     user = user_by_email(email)
     if user is None:
