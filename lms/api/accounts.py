@@ -5,7 +5,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from lms.api import bp
-from lms.api.common import authenticated, bearer_token, bool_field, caller, choice_field, json_body, text_field
+from lms.api.common import authenticated, bearer_token, caller, json_body
 from lms.auth import services
 from lms.auth.models import AUDIENCES, User
 from lms.auth.permissions import require_manage_users, require_view_user
@@ -28,15 +28,16 @@ def profile(user: User) -> dict:
 @bp.post("/auth/register")
 def register():
     check_registration()  # 429 when this address has created its share of accounts
-    body = json_body()
-    user = services.register(
-        email=text_field(body, "email", required=True, max_length=320),
-        password=text_field(body, "password", required=True, max_length=256),
-        full_name=text_field(body, "full_name", required=True, max_length=200),
-        audience=choice_field(body, "audience", API_AUDIENCES),
-        organisation=text_field(body, "organisation", max_length=200),
-        audience_consent=bool_field(body, "audience_consent"),
-    )
+    body = json_body(collect=True)
+    with body.errors.joined():  # one 422 names every wrong field
+        user = services.register(
+            email=body.text("email", required=True, max_length=320),
+            password=body.text("password", required=True, max_length=256),
+            full_name=body.text("full_name", required=True, max_length=200),
+            audience=body.choice("audience", API_AUDIENCES),
+            organisation=body.text("organisation", max_length=200),
+            audience_consent=body.flag("audience_consent"),
+        )
     commit()
     count_registration()
     return jsonify({"id": user.id, "email": user.email, "role": user.role}), 201
@@ -44,9 +45,9 @@ def register():
 
 @bp.post("/auth/token")
 def issue_token():
-    body = json_body()
-    email = text_field(body, "email", required=True, max_length=320)
-    password = text_field(body, "password", required=True, max_length=256)
+    body = json_body(collect=True)
+    email, password = body.text("email", required=True, max_length=320), body.text("password", required=True, max_length=256)
+    body.errors.raise_if_any()
     attempt = SignInAttempt(email)  # 429 when this address or this account is over its limit
     user = services.authenticate(email, password)
     if user is None:
@@ -80,9 +81,10 @@ def me():
 def change_password():
     """204; every session, remember cookie and API token of the caller stops working, this token included.
     403 ``wrong_password``; 422 naming ``new_password`` when it breaks the rules of the page "Mon compte"."""
-    body = json_body()
-    services.change_password(caller(), text_field(body, "current_password", required=True, max_length=256),
-                             text_field(body, "new_password", required=True, max_length=256))
+    body = json_body(collect=True)
+    current, new = body.text("current_password", required=True, max_length=256), body.text("new_password", required=True, max_length=256)
+    body.errors.raise_if_any()  # one 422 names both missing passwords
+    services.change_password(caller(), current, new)
     commit()
     return "", 204
 
@@ -100,16 +102,17 @@ def sign_out_everywhere():
 @authenticated
 def create_user():
     require_manage_users(caller())
-    body = json_body()
-    user = services.create_user(
-        caller(),
-        email=text_field(body, "email", required=True, max_length=320),
-        full_name=text_field(body, "full_name", required=True, max_length=200),
-        role=text_field(body, "role", required=True, max_length=20),
-        audience=choice_field(body, "audience", API_AUDIENCES),
-        organisation=text_field(body, "organisation", max_length=200),
-        password=text_field(body, "password", max_length=256, blank=False),
-    )
+    body = json_body(collect=True)
+    with body.errors.joined():
+        user = services.create_user(
+            caller(),
+            email=body.text("email", required=True, max_length=320),
+            full_name=body.text("full_name", required=True, max_length=200),
+            role=body.text("role", required=True, max_length=20),
+            audience=body.choice("audience", API_AUDIENCES),
+            organisation=body.text("organisation", max_length=200),
+            password=body.text("password", max_length=256, blank=False),
+        )
     commit()
     return jsonify(profile(user)), 201
 

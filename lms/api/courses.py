@@ -67,12 +67,13 @@ def get_course(course_id: int):
 @authenticated
 def create_course():
     require_create_course(caller())
-    body = json_body()
-    course = services.create_course(
-        caller(), text_field(body, "title", required=True, max_length=200),
-        summary=text_field(body, "summary", max_length=5000), objectives=body.get("objectives"),
-        duration_minutes=body.get("duration_minutes"),
-    )
+    body = json_body(collect=True)
+    with body.errors.joined():  # one 422 names every wrong field
+        course = services.create_course(
+            caller(), body.text("title", required=True, max_length=200),
+            summary=body.text("summary", max_length=5000), objectives=body.get("objectives"),
+            duration_minutes=body.get("duration_minutes"),
+        )
     course_id, slug, status = course.id, course.slug, course.status
     commit()
     response = jsonify({"id": course_id, "slug": slug, "status": status})
@@ -97,11 +98,12 @@ def add_module(course_id: int):
 def add_item(module_id: int):
     module = services.get_module(module_id)
     require_edit_course(caller(), module.course)
-    body = json_body()
-    item = services.add_item(
-        caller(), module, body.get("kind"), body.get("title"), required=body.get("required", True),
-        video_id=body.get("video_id"), quiz=body.get("quiz"), body_markdown=body.get("body_markdown"),
-    )
+    body = json_body(collect=True)
+    with body.errors.joined():
+        item = services.add_item(
+            caller(), module, body.get("kind"), body.get("title"), required=body.get("required", True),
+            video_id=body.get("video_id"), quiz=body.get("quiz"), body_markdown=body.get("body_markdown"),
+        )
     item_id, position = item.id, item.position
     commit()
     return jsonify({"id": item_id, "position": position}), 201

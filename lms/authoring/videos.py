@@ -29,7 +29,7 @@ from lms.authoring.models import FAILED, PROCESSING, READY, Caption, Course, Ite
 from lms.authoring.permissions import require_edit_video, require_manage_videos
 from lms.core import outbox, storage
 from lms.core.clock import as_utc, utcnow
-from lms.core.errors import Invalid, NotFound, TooLarge, UnsupportedMediaType
+from lms.core.errors import FieldErrors, Invalid, NotFound, TooLarge, UnsupportedMediaType
 from lms.core.inputs import TextRefused, clean_text
 from lms.core.jobs import due_job
 from lms.extensions import db
@@ -76,7 +76,7 @@ def sniff_container(head: bytes) -> str | None:
     return None
 
 
-def create_video(actor: User, stream: BinaryIO | storage.Upload, title: str, *, max_bytes: int) -> Video:
+def create_video(actor: User, stream: BinaryIO | storage.Upload | None, title: str, *, max_bytes: int) -> Video:
     """Store the upload (never whole in memory) and create the video in ``processing``.
 
     ``stream`` is either a ``storage.Upload`` already received in the media store (the upload
@@ -85,9 +85,17 @@ def create_video(actor: User, stream: BinaryIO | storage.Upload, title: str, *, 
     not a video container; in both cases, and on any error, nothing stays in the media store.
     The processing trigger is written in the same transaction and started after the commit."""
     require_manage_videos(actor)
-    title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise Invalid(fields={"title": _("Un titre de 1 à 200 caractères est obligatoire.")})
+    errors = FieldErrors()  # every wrong value at once
+    if stream is None:
+        errors.add("file", _("Ce champ est obligatoire."))
+    try:
+        title = clean_text(title or "", multiline=False).strip()  # as every form reads it
+    except TextRefused as exc:
+        errors.add("title", exc.message)
+    else:
+        if not title or len(title) > 200:
+            errors.add("title", _("Un titre de 1 à 200 caractères est obligatoire."))
+    errors.raise_if_any()
     too_large = TooLarge(_("La vidéo dépasse la taille maximale autorisée (%(mb)d Mo).",
                            mb=max(1, max_bytes // (1024 * 1024))))
     if isinstance(stream, storage.Upload):
@@ -311,17 +319,18 @@ def add_caption(actor: User, video: Video, lang: str, data: bytes) -> Caption:
 
 def save_caption(video: Video, lang: str, data: bytes) -> Caption:
     """add_caption without the permission check (the course importer, a system task)."""
+    errors = FieldErrors()  # the language and the file at once
     if not LANG.match(lang or ""):
-        raise Invalid(fields={"lang": _("Code de langue attendu, par exemple « fr » ou « en »." )})
+        errors.add("lang", _("Code de langue attendu, par exemple « fr » ou « en »." ))
     try:
         cues = vtt.validate(data)
-    except vtt.VttError as exc:
-        raise Invalid(exc.message, code="invalid_vtt", fields={"body": exc.message}) from None
+        clean_text(vtt.decode(data))  # no control character (for the transcript); direction marks stay (ar, he)
+    except (vtt.VttError, TextRefused) as exc:
+        if not errors:
+            raise Invalid(exc.message, code="invalid_vtt", fields={"body": exc.message}) from None
+        errors.add("body", exc.message)
+    errors.raise_if_any()
     text = vtt.decode(data).replace("\r\n", "\n")
-    try:
-        clean_text(text)  # no control character (NUL would reach the transcript); direction marks stay (ar, he)
-    except TextRefused as exc:
-        raise Invalid(exc.message, code="invalid_vtt", fields={"body": exc.message}) from None
     stored = storage.save_bytes(text.encode("utf-8"), "captions", ".vtt")
     caption = video.caption(lang)
     if caption is None:

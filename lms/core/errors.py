@@ -75,6 +75,7 @@ class FieldErrors:
 
     def __init__(self, fields: dict[str, str] | None = None):
         self.fields: dict[str, str] = dict(fields or {})
+        self.message: str | None = None  # the message of the first Invalid caught, said when it is the only fault
 
     def __bool__(self) -> bool:
         return bool(self.fields)
@@ -87,13 +88,15 @@ class FieldErrors:
         try:
             return check(*args, **kwargs)
         except Invalid as exc:
+            if not self.fields:
+                self.message = exc.message
             for name, why in exc.fields.items():
                 self.add(name, why)
             return None
 
     def raise_if_any(self) -> None:
         if self.fields:
-            raise Invalid(fields=dict(self.fields))
+            raise Invalid(self.message if len(self.fields) == 1 else None, fields=dict(self.fields))
 
     @contextmanager
     def joined(self) -> Iterator[None]:

@@ -31,7 +31,7 @@ from lms.auth.permissions import require_manage_users
 from lms.auth.services.sign_ins import revoke_access
 from lms.core import outbox
 from lms.core.clock import as_utc, utcnow
-from lms.core.errors import Conflict, Forbidden, Invalid, NotFound
+from lms.core.errors import Conflict, FieldErrors, Forbidden, Invalid, NotFound
 from lms.core.ratelimit import may_send_password_reset
 from lms.extensions import db
 
@@ -114,10 +114,12 @@ def register(*, email: str, password: str, full_name: str, audience: str | None 
     if not current_app.config["SELF_REGISTRATION"]:
         raise Forbidden(_("L'inscription libre est fermée ; demandez une invitation à la coordination."),
                         code="registration_closed")
-    email = normalize_email(email)
-    full_name = check_full_name(full_name)
-    check_password_strength(password)
-    audience = check_audience(audience, audience_consent)
+    errors = FieldErrors()  # every wrong value at once
+    email = errors.check(normalize_email, email)
+    full_name = errors.check(check_full_name, full_name)
+    errors.check(check_password_strength, password)
+    audience = errors.check(check_audience, audience, audience_consent)
+    errors.raise_if_any()
     if user_by_email(email):
         raise Conflict(_("Un compte existe déjà avec cette adresse."), code="email_taken",
                        fields={"email": _("Un compte existe déjà avec cette adresse.")})
@@ -179,16 +181,18 @@ def create_user(actor: User | None, *, email: str, full_name: str, role: str = L
     Without a password an invitation is emailed."""
     if actor is not None:
         require_manage_users(actor)
-    email = normalize_email(email)
-    full_name = check_full_name(full_name)
+    errors = FieldErrors()  # every wrong value at once
+    email = errors.check(normalize_email, email)
+    full_name = errors.check(check_full_name, full_name)
     if role not in ROLES:
-        raise Invalid(_("Rôle inconnu."), fields={"role": _("Rôle inconnu.")})
+        errors.add("role", _("Rôle inconnu."))
     if audience in SENSITIVE_AUDIENCES:
-        message = _("Ce public révèle une information de santé : seule la personne peut le déclarer.")
-        raise Invalid(message, fields={"audience": message})
-    audience = check_audience(audience, consent=False)
+        errors.add("audience", _("Ce public révèle une information de santé : seule la personne peut le déclarer."))
+    else:
+        audience = errors.check(check_audience, audience, consent=False)
     if password:
-        check_password_strength(password)
+        errors.check(check_password_strength, password)
+    errors.raise_if_any()
     if user_by_email(email):
         raise Conflict(_("Un compte existe déjà avec cette adresse."), code="email_taken",
                        fields={"email": _("Un compte existe déjà avec cette adresse.")})

@@ -41,9 +41,15 @@ def create_course(actor: User, title, summary: str | None = None, objectives=Non
                   prerequisites: str | None = None, audience_note: str | None = None,
                   assessment: str | None = None) -> Course:
     require_create_course(actor)
-    title = _title(title)
-    course = Course(slug=unique_course_slug(title), title=title, summary=(summary or "").strip(),
-                    objectives=_objectives(objectives), duration_minutes=_minutes(duration_minutes),
+    errors: dict[str, str] = {}  # every wrong value at once
+    title = _collect(errors, _title, title)
+    summary = _collect(errors, _text, summary, "summary")
+    objectives = _collect(errors, _objectives, objectives)
+    duration_minutes = _collect(errors, _minutes, duration_minutes)
+    if errors:
+        raise Invalid(fields=errors)
+    course = Course(slug=unique_course_slug(title), title=title, summary=summary,
+                    objectives=objectives, duration_minutes=duration_minutes,
                     prerequisites=prerequisites, audience_note=audience_note or "", assessment=assessment or "",
                     owner_id=actor.id)
     db.session.add(course)
