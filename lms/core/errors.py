@@ -108,7 +108,12 @@ class FieldErrors:
         except Invalid as exc:
             if not self.fields:
                 raise
-            raise Invalid(fields={**exc.fields, **self.fields}) from None
+            # A value refused here reached the service as None: what it says of that field, or of the list or
+            # object holding it ("objectives" for "objectives[1]"), is only the echo of the first fault.
+            echoes = {name for name in exc.fields for path in self.fields
+                      if path == name or path.startswith((f"{name}.", f"{name}["))}
+            raise Invalid(fields={**{name: why for name, why in exc.fields.items() if name not in echoes},
+                                  **self.fields}) from None
         self.raise_if_any()
 
 
