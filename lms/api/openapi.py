@@ -116,7 +116,8 @@ SCHEMAS = {
         "type": "object", "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["code", "message", "fields"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},
-            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                       "description": "every invalid field of the request at once, by path (quiz.questions[0].prompt)"},
             "reasons": {"type": "array", "items": {"type": "string"}, "description": "not_publishable: every reason"}}}},
     },
     "Profile": {
@@ -388,7 +389,10 @@ def build_spec() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "lms API", "version": "1.0.0",
                  "description": "JSON API of the CLSM mental-health awareness platform (shared/API.md). "
-                                "Ids in paths are 32-bit keys: a larger id is 404 for every method of its path."},
+                                "Ids in paths are 32-bit keys: a larger id is 404 for every method of its path. "
+                                "JSON nested more than 32 deep, or holding a lone surrogate, is 400. In text, a control "
+                                "character other than tab and line breaks is 422; invisible formatting characters "
+                                "(bidi overrides, zero-width space) are dropped."},
         "servers": [{"url": "/"}],
         "security": BEARER,
         "paths": {PREFIX + path: item for path, item in PATHS.items()},
