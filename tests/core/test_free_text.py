@@ -154,7 +154,7 @@ def test_csv_import_reports_the_cell(app, client, make, outbox):
 def test_transcripts_refuse_nul_and_keep_their_lines(app, client, make):
     from tests.api.test_courses_api import ready_video
 
-    headers, video_id = api_headers(app, make.trainer()), ready_video()
+    headers, video_id = api_headers(app, make.coordinator()), ready_video()  # no owner: the coordinator's
     path = f"/api/v1/videos/{video_id}/transcript"
     response = client.put(path, data=b"Bonjour\x00", content_type="text/plain", headers=headers)
     assert set(fields_of(response)) == {"body"}
@@ -165,7 +165,7 @@ def test_transcripts_refuse_nul_and_keep_their_lines(app, client, make):
 def test_captions_refuse_control_characters(app, client, make):
     from tests.api.test_courses_api import ready_video
 
-    headers, video_id = api_headers(app, make.trainer()), ready_video(captions=False)
+    headers, video_id = api_headers(app, make.coordinator()), ready_video(captions=False)  # no owner: the coordinator's
     vtt = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nBonjour\x1b et bienvenue.\n"
     response = client.post(f"/api/v1/videos/{video_id}/captions?lang=fr", data=vtt.encode(), content_type="text/vtt",
                            headers=headers)
