@@ -52,9 +52,11 @@ def top_level_atoms(path: Path) -> list[str]:
 
 
 def course_using(video: Video, *, published: bool, slug: str | None = None) -> Course:
+    """A course (no owner yet) with one item playing ``video``, put there by someone who could change the video
+    (its owner or a coordinator): the item grants the course's trainer the right to change it."""
     course = Course(slug=slug or f"parcours-video-{video.id}", title="Parcours")
     module = Module(course=course, key="m1", title="Module 1")
-    Item(module=module, key="v1", kind=VIDEO, title="Vidéo", video_id=video.id)
+    Item(module=module, key="v1", kind=VIDEO, title="Vidéo", video_id=video.id, video_grants_edit=True)
     if published:
         course.status = PUBLISHED
     db.session.add(course)

@@ -109,6 +109,10 @@ class Item(db.Model):
     content_note: Mapped[str | None] = mapped_column(Text)                  # shown before sensitive content
     body_markdown: Mapped[str] = mapped_column(Text, default="")            # text items; intro for others
     video_id: Mapped[int | None] = mapped_column(ForeignKey("videos.id", ondelete="SET NULL"), index=True)
+    # Whoever put the video here could change it (its owner, a coordinator, a trainer who already could): only
+    # then does this item let the course's trainer change the video (permissions.can_edit_video). False by
+    # default, so that a path that attaches a video without deciding grants nothing.
+    video_grants_edit: Mapped[bool] = mapped_column(Boolean, default=False)
 
     module: Mapped[Module] = relationship(back_populates="items")
     video: Mapped[Video | None] = relationship()

@@ -24,16 +24,27 @@ def can_manage_videos(user: User | None) -> bool:
 
 
 def _edited_by(user: User) -> ColumnElement[bool]:
-    """The videos a trainer may change: their own, and those that a course they own uses (drafts included)."""
+    """The videos a trainer may change: their own, and those that a course they own uses (drafts included)
+    through an item that grants it (Item.video_grants_edit, see can_edit_video)."""
     in_their_courses = (select(Item.video_id).join(Module, Item.module_id == Module.id)
-                        .join(Course, Module.course_id == Course.id).where(Course.owner_id == user.id))
+                        .join(Course, Module.course_id == Course.id)
+                        .where(Course.owner_id == user.id, Item.video_grants_edit.is_(True)))
     return or_(Video.owner_id == user.id, Video.id.in_(in_their_courses))
 
 
 def can_edit_video(user: User | None, video: Video) -> bool:
     """Its captions, transcript, title or file: the video's owner, a trainer of a course that uses it (the
     course's owner, as in can_edit_course), or a coordinator. Another trainer could otherwise change what the
-    learners of someone else's published course see."""
+    learners of someone else's published course see.
+
+    The library is shared: any trainer may put any video in their own course (partners' films are reused
+    across courses), so "a course that uses it" alone would hand the right to whoever reuses the video. A course
+    therefore confers the right only through an item whose video was put there by someone who could change it
+    at that moment (its owner, a coordinator, or a trainer who already could): the item remembers it in
+    ``video_grants_edit``, set by every path that attaches a video (services.add_item/update_item, the course
+    importer). The owner or a coordinator building a course for a trainer thus hands the video over with it;
+    a trainer reusing a colleague's film plays it but cannot change it. The right so given stays with the
+    course's items: removing every granting item takes it back."""
     if not is_staff(user):
         return False
     if user.role == COORDINATOR or (video.owner_id is not None and video.owner_id == user.id):

@@ -144,3 +144,50 @@ def test_only_the_owner_a_trainer_of_a_course_using_it_or_a_coordinator_change_a
         assert change(user, f"Relu par {user.id}") == (201, 200)
         db.session.expire_all()
         assert db.session.get(Video, video.id).transcript == f"Relu par {user.id}"
+
+
+def test_reusing_a_colleagues_video_in_ones_own_course_does_not_let_one_change_it(app, client, make):
+    """The library is shared: another trainer may put a colleague's film in their own draft course (201, the item
+    plays it), but that does not make them "a trainer of a course that uses it": captions and transcript stay 403
+    and unchanged, for the learners of the colleague's published course."""
+    owner, reuser = make.trainer(), make.trainer()
+    video = ready_video(owner)
+    course_using(video, published=True)
+    headers = api_headers(app, reuser)
+    course_id = client.post("/api/v1/courses", json={"title": "Mon parcours"}, headers=headers).json["id"]
+    module_id = client.post(f"/api/v1/courses/{course_id}/modules", json={"title": "M"}, headers=headers).json["id"]
+    added = client.post(f"/api/v1/modules/{module_id}/items", headers=headers,
+                        json={"kind": "video", "title": "Le film d'une collègue", "video_id": video.id})
+    assert added.status_code == 201
+    outline = client.get(f"/api/v1/courses/{course_id}", headers=headers).json
+    assert [i.get("video_id") for m in outline["modules"] for i in m["items"]] == [video.id]
+    before = (video.caption("fr").storage_key, video.transcript)
+    vtt = client.post(f"/api/v1/videos/{video.id}/captions", headers=headers, query_string={"lang": "fr"},
+                      data=VTT.replace(b"Bonjour", b"Faux"), content_type="text/vtt")
+    text = client.put(f"/api/v1/videos/{video.id}/transcript", headers=headers, data=b"Faux", content_type="text/plain")
+    assert (vtt.status_code, text.status_code) == (403, 403)
+    db.session.expire_all()
+    stored = db.session.get(Video, video.id)
+    assert (stored.caption("fr").storage_key, stored.transcript) == before
+
+
+def test_a_video_attached_by_a_coordinator_or_its_owner_goes_with_the_course(app, client, make):
+    """A coordinator who builds a trainer's course with someone's film hands that trainer the video; the trainer
+    may then reuse it in another course of theirs, which grants as well (they could change it)."""
+    owner, course_trainer = make.trainer(), make.trainer()
+    video = ready_video(owner)
+    trainer_headers, coordinator = api_headers(app, course_trainer), api_headers(app, make.coordinator())
+    course_id = client.post("/api/v1/courses", json={"title": "Son parcours"}, headers=trainer_headers).json["id"]
+    module_id = client.post(f"/api/v1/courses/{course_id}/modules", json={"title": "M"},
+                            headers=trainer_headers).json["id"]
+    transcript = f"/api/v1/videos/{video.id}/transcript"
+    assert client.put(transcript, headers=trainer_headers, data=b"Avant", content_type="text/plain").status_code == 403
+    added = client.post(f"/api/v1/modules/{module_id}/items", headers=coordinator,
+                        json={"kind": "video", "title": "Film", "video_id": video.id})
+    assert added.status_code == 201
+    response = client.put(transcript, headers=trainer_headers, data=b"Relue par son formateur", content_type="text/plain")
+    assert response.status_code == 200
+    assert client.post(f"/api/v1/videos/{video.id}/captions", headers=trainer_headers, query_string={"lang": "fr"},
+                       data=VTT, content_type="text/vtt").status_code == 201
+    db.session.expire_all()
+    assert db.session.get(Video, video.id).transcript == "Relue par son formateur"

@@ -236,6 +236,29 @@ def test_cli_publish_refuses_an_owner_who_may_not_edit(app, mini):
     assert db.session.scalar(select(Course.status).where(Course.slug == "mini")) == DRAFT
 
 
+def test_reimporting_over_a_colleagues_reused_video_brings_its_own_copy(make, mini, tmp_path):
+    """The same film imported by a colleague, then reused in this course's item (which grants nothing): a new
+    import with other captions does not touch the colleague's video; it uploads its own, which grants."""
+    from lms.authoring import services
+
+    colleague, trainer = make.trainer(), make.trainer()
+    theirs = import_course(mini, actor=colleague).course.modules[0].items[0].video
+    theirs_captions = theirs.caption("fr").storage_key
+    ours = tmp_path / "ours"
+    shutil.copytree(mini, ours)
+    (ours / "course.yaml").write_text(COURSE.replace("slug: mini", "slug: ours"))
+    item = import_course(ours, actor=trainer).course.modules[0].items[0]
+    services.update_item(trainer, item, title=item.title, video_id=theirs.id)
+    assert item.video_grants_edit is False
+    (ours / "00-un" / "video.fr.vtt").write_text(VTT.replace("Bienvenue.", "Bonjour."))
+    report = import_course(ours, actor=trainer)
+    item = report.course.modules[0].items[0]
+    assert item.video_id != theirs.id and item.video.owner_id == trainer.id and item.video_grants_edit
+    assert report.created["video"] == 1
+    db.session.expire_all()
+    assert db.session.get(Video, theirs.id).caption("fr").storage_key == theirs_captions
+
+
 # -- only the files of the course folder are read: links out of it are refused -------------------
 
 def media_files(app) -> set[Path]:

@@ -270,17 +270,34 @@ def test_learners_get_403_on_every_page_and_nothing_changes(app, client, make, t
     assert media_files(app) == before and db.session.query(Video).count() == 1
 
 
-def test_another_trainer_cannot_change_a_video_used_in_a_published_course(app, client, make):
+@pytest.mark.parametrize("reuses", [False, True], ids=["library", "reused-in-own-draft"])
+def test_another_trainer_cannot_change_a_video_used_in_a_published_course(app, client, make, reuses):
     """Captions and transcript are what learners of the course see: only the video's owner, a trainer of a course
     that uses it and coordinators change them. Another trainer sees the video in the library (to use it in their
-    own courses) but gets 403 on its page and its forms, and nothing is stored."""
+    own courses) but gets 403 on its page and its forms, and nothing is stored. Putting the film in their own draft
+    course through the authoring pages is allowed (the library is shared) and changes none of that: the item does
+    not grant them the video (permissions.can_edit_video)."""
+    from lms.authoring import services
+    from lms.authoring.models import Item
+
     video = ready_video(make.trainer())
     course_using(video, published=True)
     stranger = make.trainer()
     login_as(client, stranger)
+    if reuses:
+        course = services.create_course(stranger, "Mon parcours")
+        module = services.add_module(stranger, course, "Comprendre")
+        commit()
+        prefix = f"item-{module.id}"
+        response = post_form(client, f"/edition/modules/{module.id}/elements", {
+            f"{prefix}-kind": "video", f"{prefix}-title": "Témoignage", f"{prefix}-video_id": str(video.id)},
+            token_from=f"/edition/parcours/{course.id}")
+        assert response.status_code == 302
+        assert db.session.query(Item.video_id).filter_by(module_id=module.id).scalar() == video.id
     html = text(client.get(LIBRARY))
     assert video.title in html and f'href="{page_of(video)}"' not in html
-    assert "Vous modifiez les vidéos que vous avez envoyées et celles de vos parcours" in html
+    assert ("Vous modifiez les vidéos que vous avez envoyées et celles qu'on vous a confiées avec vos parcours ; "
+            "les autres, vous pouvez les utiliser dans vos parcours sans les modifier.") in html
     before = (media_files(app), video.caption("fr").storage_key, video.transcript)
     assert client.get(page_of(video)).status_code == 403
     token = csrf_token(client, LIBRARY)

@@ -189,6 +189,35 @@ def test_the_services_refuse_another_trainer_but_not_the_owner_a_course_trainer_
         assert video.transcript == f"Relue par {user.id}"
 
 
+def test_an_item_grants_the_video_only_if_who_attached_it_could_change_it(make):
+    """add_item and update_item remember whether the attaching user could change the video: a trainer who points
+    an item of their own course at a colleague's film plays it without gaining the right to change it; the
+    video's owner or a coordinator attaching it hands it to the course's trainer."""
+    from lms.authoring import services
+    from lms.authoring.permissions import can_edit_video, editable_video_ids
+
+    owner, reuser = make.trainer(), make.trainer()
+    video = Video(title="Film", owner_id=owner.id, status=READY)
+    other = Video(title="Autre", owner_id=reuser.id, status=READY)
+    db.session.add_all([video, other])
+    db.session.flush()
+    course = services.create_course(reuser, "Mon parcours")
+    module = services.add_module(reuser, course, "M")
+    added = services.add_item(reuser, module, "video", "Réutilisé", video_id=video.id)
+    own = services.add_item(reuser, module, "video", "Le mien", video_id=other.id)
+    assert (added.video_id, added.video_grants_edit, own.video_grants_edit) == (video.id, False, True)
+    services.update_item(reuser, own, title="Le mien", video_id=video.id)
+    assert (own.video_id, own.video_grants_edit) == (video.id, False)
+    assert not can_edit_video(reuser, video) and editable_video_ids(reuser, [video.id, other.id]) == {other.id}
+    with pytest.raises(Forbidden):
+        videos.set_transcript(reuser, video, "Remplacée")
+    services.update_item(make.coordinator(), own, title="Le mien", video_id=None)
+    services.update_item(make.coordinator(), own, title="Le mien", video_id=video.id)
+    assert own.video_grants_edit and can_edit_video(reuser, video)
+    services.update_item(reuser, added, title="Renommé")  # the video unchanged: so is what the item grants
+    assert added.video_grants_edit is False
+
+
 def test_invalid_captions_name_the_line(make):
     trainer = make.trainer()
     video = Video(title="Film", owner_id=trainer.id, status=PROCESSING)

@@ -106,7 +106,9 @@ def _sync_video(item: Item, spec: dict, owner_id: int | None, report: ImportRepo
         report.rendered += rendered
     sha = _sha256(film)
     video, changed = item.video, False
-    if video is None or video.original_sha256 != sha or video.status == FAILED:
+    # A library video that someone put in this item without being able to change it (services.add_item) is not
+    # the import's to change: the import brings its own copy, as it does for a new film.
+    if video is None or video.original_sha256 != sha or video.status == FAILED or not item.video_grants_edit:
         with open(film, "rb") as stream:
             stored = storage.save_stream(stream, "originals", film.suffix.lower() if len(film.suffix) <= 6 else "")
         video = Video(title=spec["title"], owner_id=owner_id, status=PROCESSING, original_key=stored.key,
@@ -116,7 +118,7 @@ def _sync_video(item: Item, spec: dict, owner_id: int | None, report: ImportRepo
         process_video(video.id)
         if video.status != "ready":
             raise CourseFilesInvalid([f"{film}: la vidéo n'a pas pu être traitée ({video.error})."])
-        item.video = video
+        item.video, item.video_grants_edit = video, True  # the import's owner owns it: the course's trainer may edit
         report.created["video"] += 1
         changed = True
     video_changed = _set(video, title=spec["title"], speakers=spec["speakers"])
@@ -184,7 +186,7 @@ def import_course(folder: Path, *, actor: User | None = None) -> ImportReport:
                 item.quiz, item_changed = None, True
             items.append(item)
             if ispec["kind"] != VIDEO and item.video_id is not None:
-                item.video, item_changed = None, True
+                item.video, item.video_grants_edit, item_changed = None, False, True
             report.count("item", created=item_created, changed=item_changed)
             if ispec["video"] is not None:
                 videos.append((item, ispec["video"]))

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from lms.auth.models import User
 from lms.authoring.models import FAILED, ITEM_KINDS, QUIZ, VIDEO, Course, Item, Module, Video
-from lms.authoring.permissions import require_create_course, require_edit_course
+from lms.authoring.permissions import can_edit_video, require_create_course, require_edit_course
 from lms.authoring.quizzes import build_quiz, validate_quiz
 from lms.authoring.services.common import (
     TITLE_MAX,
@@ -155,6 +155,12 @@ def _video(errors: dict, kind, video_id, *, changing: bool = True) -> Video | No
     return None
 
 
+def _grants_edit(actor: User, video: Video | None) -> bool:
+    """Whether the item that ``actor`` points at ``video`` lets the course's trainer change the video: only if
+    ``actor`` may change it now (permissions.can_edit_video), decided before the item exists."""
+    return video is not None and can_edit_video(actor, video)
+
+
 def add_item(actor: User, module: Module, kind, title, required=True, video_id=None, quiz=None,
              body_markdown: str | None = None, *, estimated_minutes=None) -> Item:
     """A video, quiz or text item at the end of the module; ``quiz`` as in API.md, fully validated."""
@@ -181,7 +187,8 @@ def add_item(actor: User, module: Module, kind, title, required=True, video_id=N
         raise Invalid(fields=errors)
     key = _unique(slugify(title, fallback=kind), {i.key for i in module.items})
     item = Item(key=key, kind=kind, title=title, required=required, body_markdown=body_markdown or "",
-                position=len(module.items) + 1, video=video, estimated_minutes=minutes)
+                position=len(module.items) + 1, video=video, video_grants_edit=_grants_edit(actor, video),
+                estimated_minutes=minutes)
     if spec is not None:
         item.quiz = build_quiz(spec)
     with keeping_publishable(module.course):
@@ -203,14 +210,15 @@ def update_item(actor: User, item: Item, *, title, required=True, body_markdown=
         errors["required"] = _("Un booléen est attendu.")
     body = _collect(errors, _text, body_markdown, "body_markdown")
     minutes = _collect(errors, _minutes, estimated_minutes, "estimated_minutes")
-    video = item.video
+    video, grants = item.video, item.video_grants_edit
     if video_id is not _UNCHANGED and video_id != item.video_id:
         video = _video(errors, item.kind, video_id)
+        grants = _grants_edit(actor, video)
     if errors:
         raise Invalid(fields=errors)
     with keeping_publishable(item.module.course):
         item.title, item.required, item.body_markdown, item.estimated_minutes = title, required, body, minutes
-        item.video = video
+        item.video, item.video_grants_edit = video, grants
         db.session.flush()
 
 

@@ -2,8 +2,10 @@
 
 Trainers and coordinators see the whole library and upload (permissions.can_manage_videos); a video's
 page, where its captions and transcript are changed, is for those who may edit it (can_edit_video: its
-owner, a trainer of a course that uses it, a coordinator), as in the API; others get 403. The upload is received straight into the media store (lms.core.uploads) and
-kept by videos.create_video, exactly as ``POST /api/v1/videos`` does.
+owner, a trainer of a course that uses it through an item that grants it, a coordinator), as in the API;
+others get 403, including a trainer who merely reuses the video in a course of theirs. The upload is received
+straight into the media store (lms.core.uploads) and kept by videos.create_video, exactly as
+``POST /api/v1/videos`` does.
 """
 from __future__ import annotations
 
