@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from lms.authoring.models import Video
+from lms.authoring.models import Item, Video
 from lms.core.db import commit
 from lms.extensions import db
 from tests.conftest import api_headers
@@ -191,3 +191,8 @@ def test_a_video_attached_by_a_coordinator_or_its_owner_goes_with_the_course(app
                        data=VTT, content_type="text/vtt").status_code == 201
     db.session.expire_all()
     assert db.session.get(Video, video.id).transcript == "Relue par son formateur"
+    second = client.post("/api/v1/courses", json={"title": "Son autre parcours"}, headers=trainer_headers).json["id"]
+    module_id = client.post(f"/api/v1/courses/{second}/modules", json={"title": "M"}, headers=trainer_headers).json["id"]
+    reused = client.post(f"/api/v1/modules/{module_id}/items", headers=trainer_headers,
+                         json={"kind": "video", "title": "Film", "video_id": video.id})
+    assert reused.status_code == 201 and db.session.get(Item, reused.json["id"]).video_grants_edit is True
