@@ -3,12 +3,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import check_a11y
+from tests.browser.helpers import go_to, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
 
 def open_account(page):
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mon compte").click()
+    go_to(page, "Mon compte", "Compte")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
     check_a11y(page)
 
@@ -17,8 +18,7 @@ def test_learner_edits_their_name(page, create_user, sign_in):
     learner = create_user("learner", full_name="Nom Avant")
     sign_in(page, learner)
     open_account(page)
-    expect(page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mon compte")) \
-        .to_have_attribute("aria-current", "page")
+    expect(open_menu(page, "Compte").get_by_role("link", name="Mon compte")).to_have_attribute("aria-current", "page")
     expect(page.get_by_label("Nom complet")).to_have_value("Nom Avant")
 
     page.get_by_label("Nom complet").fill("Nom Après")
@@ -69,8 +69,7 @@ def test_interface_language_is_chosen_with_the_keyboard_only(page, create_user, 
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#locale")).to_have_value("en")  # its label may now be in English
-    header = page.get_by_role("banner")
-    expect(header.get_by_role("button", name="Français")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("contentinfo").get_by_role("button", name="Français")).to_have_attribute("lang", "fr")
     check_a11y(page)
 
     # The choice is kept with the account: a new session opens in English.
@@ -85,12 +84,12 @@ def test_interface_language_is_chosen_with_the_keyboard_only(page, create_user, 
     check_a11y(page)
 
 
-def test_header_language_toggle_works_with_the_keyboard(page):
+def test_footer_language_toggle_works_with_the_keyboard(page):
     page.goto("/connexion")
     check_a11y(page)
-    english = page.get_by_role("banner").get_by_role("button", name="English")
+    english = page.get_by_role("contentinfo").get_by_role("button", name="English")
     expect(english).to_have_attribute("lang", "en")
-    for _ in range(10):
+    for _ in range(30):
         page.keyboard.press("Tab")
         if english.evaluate("(el) => el === document.activeElement"):
             break
@@ -99,14 +98,14 @@ def test_header_language_toggle_works_with_the_keyboard(page):
 
     expect(page).to_have_url("/connexion")  # back on the same page
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    french = page.get_by_role("banner").get_by_role("button", name="Français")
+    french = page.get_by_role("contentinfo").get_by_role("button", name="Français")
     expect(french).to_have_attribute("lang", "fr")
     check_a11y(page)
 
     french.focus()
     page.keyboard.press("Space")  # a button also answers to the space bar
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_role("banner").get_by_role("button", name="English")).to_be_visible()
+    expect(page.get_by_role("contentinfo").get_by_role("button", name="English")).to_be_visible()
     check_a11y(page)
 
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import check_a11y
-from tests.browser.test_public_pages import assert_no_horizontal_scroll
+from tests.browser.helpers import assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from lms.authoring import videos
 from lms.core.db import commit
 from tests.browser.a11y import check_a11y
-from tests.browser.test_public_pages import assert_no_horizontal_scroll
+from tests.browser.helpers import assert_no_horizontal_scroll
 from tests.videotools import VTT, make_video
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]

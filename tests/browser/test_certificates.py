@@ -7,7 +7,7 @@ from lms.certificates import services
 from lms.core.db import commit
 from lms.extensions import db
 from tests.browser.a11y import check_a11y
-from tests.browser.test_public_pages import assert_no_horizontal_scroll
+from tests.browser.helpers import assert_no_horizontal_scroll, visit
 from tests.certificates.helpers import completed_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
@@ -29,14 +29,6 @@ def certificate_of(live_app):
             return code
 
     return make
-
-
-def visit(page, path: str, heading: str, status: int = 200) -> None:
-    response = page.goto(path)
-    assert response.status == status, f"{path}: {response.status}"
-    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    check_a11y(page)
-    assert_no_horizontal_scroll(page)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import check_a11y
-from tests.browser.test_public_pages import assert_no_horizontal_scroll
+from tests.browser.helpers import assert_no_horizontal_scroll, go_to, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -13,12 +13,8 @@ INVITATION_SUBJECT = "Invitation à la formation en santé mentale du CLSM"
 _n = itertools.count(1)
 
 
-def nav(page):
-    return page.get_by_role("navigation", name="Navigation principale")
-
-
 def open_people(page):
-    nav(page).get_by_role("link", name="Personnes").click()
+    go_to(page, "Personnes", "Administration")
     expect(page.get_by_role("heading", level=1)).to_have_text("Personnes")
     check_a11y(page)
 
@@ -107,7 +103,7 @@ def test_invited_person_sets_a_password_from_the_journal_link_then_signs_in(page
     check_a11y(page)
 
     # The invitation waits in the journal (no mail server configured).
-    nav(page).get_by_role("link", name="Journal des envois").click()
+    go_to(page, "Journal des envois", "Administration")
     expect(page.get_by_role("heading", level=1)).to_have_text("Journal des envois")
     expect(page.get_by_role("main")).to_contain_text("Aucun serveur de messagerie n'est configuré")
     check_a11y(page)
@@ -151,7 +147,7 @@ def test_invited_person_sets_a_password_from_the_journal_link_then_signs_in(page
     expect(invitee.get_by_role("status").first).to_contain_text("Votre mot de passe est enregistré.")
     check_a11y(invitee)
 
-    nav(invitee).get_by_role("button", name="Se déconnecter").click()
+    sign_out(invitee)
     expect(invitee).to_have_url("/connexion")
     check_a11y(invitee)
     invitee.get_by_label("Adresse électronique").fill(email)

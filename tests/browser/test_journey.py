@@ -15,8 +15,8 @@ from lms.authoring import services as authoring
 from lms.extensions import db
 from lms.learning.models import ItemProgress
 from tests.browser.a11y import check_a11y
+from tests.browser.helpers import assert_no_horizontal_scroll
 from tests.browser.sample_course import import_sample_course
-from tests.browser.test_public_pages import assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 

@@ -28,8 +28,8 @@ from lms.extensions import db
 from lms.learning import queries
 from lms.learning.models import CourseCompletion, ItemProgress
 from tests.browser.a11y import check_a11y
+from tests.browser.helpers import assert_no_horizontal_scroll, focused, go_to, here, tab_to
 from tests.browser.sample_course import import_sample_course
-from tests.browser.test_public_pages import assert_no_horizontal_scroll
 from tests.certificates.helpers import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction, pytest.mark.slow]
@@ -42,14 +42,6 @@ LEARNER_NAME = "Maëlle Kervella-Noël"
 # at most 2 × t + 15 s (t: seconds since the first one, which the player sends on "play"). Double speed is
 # the most the contract promises to count in full.
 PLAYBACK_RATE = 2
-
-FOCUSED = """() => {
-  const el = document.activeElement;
-  return {tag: el.tagName, type: el.type || "", name: el.getAttribute("name") || "", value: el.value || "",
-          checked: Boolean(el.checked),
-          text: ((el.labels && el.labels[0]) ? el.labels[0].textContent : el.textContent).trim()};
-}"""
-
 
 @pytest.fixture(scope="module")
 def end_to_end_course(live_server, tmp_path_factory):
@@ -76,21 +68,6 @@ def quiz_key(app, item_id: int) -> SimpleNamespace:
 
 
 # -- the keyboard ---------------------------------------------------------------------------------
-
-def focused(page) -> dict:
-    return page.evaluate(FOCUSED)
-
-
-def tab_to(page, predicate, limit: int = 80) -> dict:
-    """Press Tab until the focused element satisfies ``predicate(focused)``."""
-    active = None
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        active = focused(page)
-        if predicate(active):
-            return active
-    raise AssertionError(f"Tab never reached the element on {page.url}; last: {active}")
-
 
 def press(page, tag: str, text: str) -> None:
     """Tab to the button or link named ``text`` and press Enter."""
@@ -126,13 +103,6 @@ def answer(page, question_id: int, correct: set[int]) -> None:
 
 
 # -- the pages ------------------------------------------------------------------------------------
-
-def here(page, heading: str, *, narrow: bool = False) -> None:
-    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    check_a11y(page)
-    if narrow:
-        assert_no_horizontal_scroll(page)
-
 
 def watch_film(page, app, learner_id: int, item) -> None:
     """Play the film to its end, muted and faster than real time, until the beacons' answer shows "Terminé"."""
@@ -215,7 +185,7 @@ def test_a_new_learner_completes_the_sample_course_and_anyone_verifies_the_certi
     sign_in(page, learner)
 
     # "Formations", then the course, then its first item.
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Formations").click()
+    go_to(page, "Formations")
     here(page, "Formations")
     page.get_by_role("link", name=course.title, exact=True).click()
     here(page, course.title)
@@ -276,7 +246,7 @@ def test_a_new_learner_completes_the_sample_course_and_anyone_verifies_the_certi
     expect(page.get_by_role("link", name="Voir votre attestation")).to_be_visible()
 
     # "Attestations": the certificate, its PDF and its HTML equivalent.
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Attestations").click()
+    go_to(page, "Attestations")
     here(page, "Mes attestations")
     card = page.locator(".card", has=page.get_by_role("heading", name=course.title))
     expect(card).to_contain_text(f"Numéro : {code}")

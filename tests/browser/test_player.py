@@ -15,7 +15,7 @@ from lms.authoring.importer import import_course
 from lms.core.db import commit
 from tests import factories
 from tests.browser.a11y import check_a11y
-from tests.browser.test_public_pages import assert_no_horizontal_scroll
+from tests.browser.helpers import visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -55,14 +55,6 @@ def sample_course(live_server, tmp_path_factory):
         return SimpleNamespace(id=course.id, title=course.title, video=by_kind["video"].title,
                                video_id=by_kind["video"].id, text_id=by_kind["text"].id, quiz_id=by_kind["quiz"].id,
                                crisis_id=crisis.id, crisis=crisis.title)
-
-
-def visit(page, path: str, heading: str) -> None:
-    response = page.goto(path)
-    assert response.status == 200, f"{path}: {response.status}"
-    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    check_a11y(page)
-    assert_no_horizontal_scroll(page)
 
 
 FRENCH_TRACK = """() => {

@@ -3,6 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import check_a11y, console_errors, csp_violations, run_axe
+from tests.browser.helpers import assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -92,16 +93,6 @@ def test_text_at_200_percent_keeps_the_login_page_usable(page):
     assert_no_horizontal_scroll(page)
     expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
     check_a11y(page)
-
-
-def assert_no_horizontal_scroll(page) -> None:
-    sizes = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert sizes[0] <= sizes[1], f"horizontal scrolling on {page.url}: content {sizes[0]} px wide, window {sizes[1]} px"
-    too_wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
-        .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1
-                      && !el.closest('.table-wrap'))
-        .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className)""")
-    assert not too_wide, f"elements wider than the window on {page.url}: {too_wide}"
 
 
 MAIN_PUBLIC_PAGES = ["/connexion", "/inscription", "/mot-de-passe-oublie", "/accessibilite",

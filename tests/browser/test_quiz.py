@@ -13,17 +13,12 @@ from lms.authoring.models import PUBLISHED
 from lms.core.db import commit
 from tests import factories
 from tests.browser.a11y import check_a11y
-from tests.browser.test_public_pages import assert_no_horizontal_scroll
+from tests.browser.helpers import assert_no_horizontal_scroll, focused, tab_to
 from tests.learningtools import quiz_spec
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
 _courses = itertools.count(1)
-ACTIVE = """() => {
-  const el = document.activeElement;
-  return {tag: el.tagName, type: el.type || "", name: el.name || "",
-          text: ((el.labels && el.labels[0]) ? el.labels[0].textContent : el.textContent).trim()};
-}"""
 
 
 @pytest.fixture
@@ -40,16 +35,6 @@ def quiz_course(live_app, unique_email):
         commit()
         return SimpleNamespace(id=course.id, item_id=quiz.id, next_title=after.title,
                                path=f"/formations/{course.id}/elements/{quiz.id}")
-
-
-def tab_to(page, predicate, limit: int = 60) -> dict:
-    """Press Tab until the focused element satisfies ``predicate(active)``."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        active = page.evaluate(ACTIVE)
-        if predicate(active):
-            return active
-    raise AssertionError(f"Tab never reached the element on {page.url}; last: {active}")
 
 
 def tab_to_button(page, name: str) -> None:
@@ -70,13 +55,13 @@ def choose(page, question: int, wanted: set[str]) -> None:
                     page.keyboard.press("Space")
                 return
             page.keyboard.press("ArrowDown")
-            active = page.evaluate(ACTIVE)
+            active = focused(page)
         raise AssertionError(f"no radio labelled {target!r}")
     while active["name"] == name:
         if active["text"] in wanted:
             page.keyboard.press("Space")
         page.keyboard.press("Tab")
-        active = page.evaluate(ACTIVE)
+        active = focused(page)
     page.keyboard.press("Shift+Tab")  # back on the last box, so the next question is the next Tab stop
 
 
@@ -117,7 +102,7 @@ def test_a_learner_answers_a_quiz_with_the_keyboard_only(page, create_user, sign
     assert page.url.endswith("#" + page.locator("fieldset.question").nth(2).get_attribute("id"))
     check_a11y(page)
     page.keyboard.press("Tab")  # from the question the link pointed at: its radio group
-    assert page.evaluate(ACTIVE)["type"] == "radio"
+    assert focused(page)["type"] == "radio"
     page.keyboard.press("ArrowDown")  # "Faux", now checked
     expect(page.get_by_role("radio", name="Faux")).to_be_checked()
     tab_to_button(page, "Relire mes réponses")

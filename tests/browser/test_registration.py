@@ -3,6 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import check_a11y
+from tests.browser.helpers import go_to, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -36,7 +37,7 @@ def test_a_professional_registers_and_lands_on_the_home_page(page, unique_email)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Inès Professionnelle")
     expect(page.get_by_role("status").first).to_contain_text("Bienvenue ! Votre compte est créé.")
-    expect(page.get_by_role("navigation", name="Navigation principale")).to_contain_text("Mon compte")
+    expect(open_menu(page, "Compte").get_by_role("link", name="Mon compte")).to_be_visible()
     check_a11y(page)
 
 
@@ -86,7 +87,7 @@ def test_health_revealing_audience_needs_the_consent_box(page, unique_email):
     check_a11y(page)
 
     # The account page shows the answer and the consent, which can be withdrawn there.
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mon compte").click()
+    go_to(page, "Mon compte", "Compte")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
     expect(page.get_by_label("Vous êtes (facultatif)")).to_have_value("user_or_carer")
     expect(page.get_by_role("main")).to_contain_text(email)

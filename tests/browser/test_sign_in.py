@@ -3,6 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import check_a11y
+from tests.browser.helpers import nav, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -10,14 +11,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 def test_learner_signs_in_and_out(page, create_user, sign_in):
     learner = create_user("learner", full_name="Léa Apprenante")
     sign_in(page, learner)
-    nav = page.get_by_role("navigation", name="Navigation principale")
-    expect(nav.get_by_role("link", name="Accueil")).to_have_attribute("aria-current", "page")
-    expect(nav.get_by_role("link", name="Personnes")).to_have_count(0)  # coordinators only
+    expect(page.get_by_role("banner").get_by_role("link", name="Formation santé mentale")) \
+        .to_have_attribute("aria-current", "page")  # the site's name leads home
+    expect(nav(page).get_by_role("link", name="Personnes")).to_have_count(0)  # coordinators only
 
-    nav.get_by_role("button", name="Se déconnecter").click()
+    sign_out(page)
     expect(page).to_have_url("/connexion")
     expect(page.get_by_role("status").first).to_contain_text("Vous êtes déconnecté·e.")
-    expect(nav.get_by_role("link", name="Se connecter")).to_be_visible()
+    expect(nav(page).get_by_role("link", name="Se connecter")).to_be_visible()
     check_a11y(page)
 
     # Signed out for real: a private page sends back to the sign-in form.
