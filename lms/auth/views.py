@@ -22,6 +22,7 @@ from lms.auth.forms import (
 )
 from lms.auth.passwords import verify_password
 from lms.auth.permissions import require_manage_users
+from lms.auth.person_record import sections_of
 from lms.core.db import commit
 from lms.core.errors import DomainError, Invalid
 from lms.core.pagination import paginate
@@ -285,7 +286,8 @@ def show_user(user_id: int):
         else:
             flash(_("Rôle enregistré."), "success")
             return redirect(url_for("auth.show_user", user_id=user.id))
-    return render_template("auth/user_show.html", user=user, form=form), 422 if form.errors else 200
+    return render_template("auth/user_show.html", user=user, form=form, sections=sections_of(user)), \
+        422 if form.errors else 200
 
 
 @bp.post("/admin/utilisateurs/<int:user_id>/invitation")

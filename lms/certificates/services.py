@@ -23,6 +23,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import User
+from lms.auth.person_record import PersonSection
 from lms.authoring.models import POST_TEST, Course, Item, Module, Quiz
 from lms.certificates import document as doc
 from lms.certificates.models import Certificate, new_code, normalise_code
@@ -192,6 +193,11 @@ def get_by_code(raw: str | None) -> Certificate:
 def certificates_of(user: User) -> list[Certificate]:
     return list(db.session.scalars(
         select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+
+
+def person_certificates(user: User) -> PersonSection:
+    """The certificates of a person, newest first, for the coordinator's page of that person."""
+    return PersonSection("certificates/_person_record.html", {"certificates": certificates_of(user)})
 
 
 def certificates_of_page(user: User, *, after_id: int | None, limit: int) -> tuple[list[Certificate], int | None]:

@@ -10,8 +10,8 @@ from lms.authoring.models import TEXT, Course, Item
 from lms.core.db import commit
 from lms.core.errors import Conflict, DomainError, NotFound, UnsupportedMediaType, error_response
 from lms.core.web import json_object
-from lms.learning import bp, completion, progress, queries
-from lms.learning.permissions import can_view_course_page, require_view_course_page
+from lms.learning import bp, completion, overview, progress, queries
+from lms.learning.permissions import require_view_course_page
 from lms.learning.signals import certificates_for
 
 
@@ -103,24 +103,5 @@ def mark_read(course_id: int, item_id: int):
 @login_required
 def my_journey():
     """The caller's own courses: progress, next item, time spent, completion, certificates; then the others."""
-    spent = queries.time_spent_ms_by_course(current_user)
-    entries = progress.course_progress(current_user)
-    courses = queries.courses_by_id(entry["course_id"] for entry in entries)
-    started = []
-    for entry in entries:
-        course = courses.get(entry["course_id"])
-        if course is None or not can_view_course_page(current_user, course):
-            continue
-        outline = queries.course_outline(course)
-        state = queries.course_state(outline, queries.completed_by_item(current_user, course.id))
-        started.append({"course": course, "state": state, "completion": completion.completion_of(current_user, course),
-                        "time_spent_ms": spent.get(course.id, 0)})
-    issued = certificates_for(current_user, [e["completion"].id for e in started if e["completion"] is not None])
-    for entry in started:
-        entry["certificate"] = issued.get(entry["completion"].id) if entry["completion"] is not None else None
-    started.sort(key=lambda entry: (entry["completion"] is not None, entry["course"].title))
-    started_ids = {entry["course"].id for entry in started}
-    others = [course for course in queries.catalogue(current_user)
-              if course.is_published and course.id not in started_ids]
-    return render_template("learning/journey.html", started=started, others=others)
-
+    journey = overview.learner_journey(current_user)
+    return render_template("learning/journey.html", started=journey.started, others=journey.others)
