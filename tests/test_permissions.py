@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # (method, rule, body, expected) — {owner} is the learner's id, {message} an outbox message id,
 # {video_id} a ready video used by a published course (so learners may watch it).
 CORE_ROUTES = [
-    ("GET", "/", None, signed_in(200)),
+    ("GET", "/", None, everyone(200)),  # before sign-in: what the training is
     ("GET", "/connexion", None, {**everyone(302), ANON: 200}),
     ("POST", "/connexion", {}, {**everyone(302), ANON: 422}),
     ("POST", "/deconnexion", {}, everyone(302)),
