@@ -46,7 +46,6 @@ def test_the_coordinators_header_is_one_row_on_a_laptop_with_grouped_menus(new_c
     middles = [(box["top"] + box["bottom"]) / 2 for box in boxes]
     assert max(middles) - min(middles) < 4, boxes  # one row...
     assert all(brand["y"] <= box["top"] and box["bottom"] <= brand["y"] + brand["height"] for box in boxes)  # ...by the name
-    shoot(page, "header-laptop")
     expect(nav(page).get_by_role("button", name="Menu")).to_be_hidden()
     expect(nav(page).get_by_role("link", name="Personnes")).to_be_hidden()  # inside the closed group
 
