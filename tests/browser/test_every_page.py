@@ -24,6 +24,7 @@ def visit_with_layout(page, path: str, status: int = 200, heading: str | None = 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_anonymous_pages(new_context, width, create_user):
     page = new_context(viewport={"width": width, "height": 800}).new_page()
+    visit_with_layout(page, "/", heading="Formation en ligne en santé mentale")
     visit_with_layout(page, "/connexion", heading="Connexion")
     visit_with_layout(page, "/inscription", heading="Créer un compte")
     visit_with_layout(page, "/mot-de-passe-oublie", heading="Mot de passe oublié")
