@@ -11,7 +11,7 @@ def signed_in(app, user):
 
 
 def nav_of(html: str) -> str:
-    return re.search(r'<nav aria-label="[^"]+">(.*?)</nav>', html, re.S).group(1)
+    return re.search(r'<nav [^>]*aria-label="[^"]+"[^>]*>(.*?)</nav>', html, re.S).group(1)
 
 
 def test_the_navigation_follows_the_role_and_the_page(app, make):
