@@ -96,7 +96,7 @@ def statements():
 
 
 class WatchClock:
-    """The time the beacons are recorded at (``utcnow`` of lms.learning.progress): the platform's clock
+    """The time the beacons are recorded at (``utcnow`` of lms.learning.services.progress): the platform's clock
     (lms.core.clock) plus an offset that the test moves forward, as a learner's playback would."""
 
     def __init__(self):
@@ -114,5 +114,5 @@ def watch_clock(monkeypatch) -> WatchClock:
     """Beacons sent by a test are back to back in real time: the wall-clock budget (API.md: 2 × s + 15 s per
     beacon, 2 × t + 15 s in all) would hold them to 15 s. The test moves this clock as playback would."""
     moved = WatchClock()
-    monkeypatch.setattr("lms.learning.progress.utcnow", moved.now)
+    monkeypatch.setattr("lms.learning.services.progress.utcnow", moved.now)
     return moved

@@ -9,7 +9,8 @@ from lms.api.common import authenticated, bearer_token, caller, json_body
 from lms.authoring.permissions import require_view_course
 from lms.core.db import commit
 from lms.core.errors import Invalid
-from lms.learning import progress, quizzes, steady_answers
+from lms.learning import services as learning
+from lms.learning.services import quizzes
 
 
 @bp.post("/items/<int:item_id>/progress")
@@ -21,7 +22,7 @@ def record_progress(item_id: int):
     takes the full path in one transaction."""
     token = bearer_token()
     if token is not None and request.mimetype == "application/json":  # the same media type json_body() wants
-        state = progress.record_steady_beacon(None, item_id, request.get_json(silent=True), token=token)
+        state = learning.record_steady_beacon(None, item_id, request.get_json(silent=True), token=token)
         if state is not None:
             commit()  # SQLite's transaction (PostgreSQL's statements have committed alone)
             return jsonify(state)
@@ -30,10 +31,10 @@ def record_progress(item_id: int):
 
 @authenticated
 def record_any_progress(item_id: int):
-    item = progress.get_item(item_id)
+    item = learning.get_item(item_id)
     require_view_course(caller(), item.module.course)
-    row = progress.record_item_progress(caller(), item, json_body())
-    state = progress.progress_state(row)
+    row = learning.record_item_progress(caller(), item, json_body())
+    state = learning.progress_state(row)
     commit()
     return jsonify(state)
 
@@ -61,11 +62,11 @@ def submit_attempt(quiz_id: int):
     """201 ``{score, passed, attempts_left, feedback}``; 409 ``no_attempts_left``.
 
     The common case (a bearer token, a learner answering again) in two statements that also check the
-    token, each committing alone (lms.learning.steady_answers); anything else authenticates as every route
+    token, each committing alone (lms.learning.services.answers); anything else authenticates as every route
     does, then takes the full path in one transaction."""
     token = bearer_token()
     if token is not None and request.mimetype == "application/json":  # the same media type json_body() wants
-        answer = steady_answers.submit_steady_answers(token, quiz_id, request.get_json(silent=True))
+        answer = learning.submit_steady_answers(token, quiz_id, request.get_json(silent=True))
         if answer is not None:
             commit()  # as above
             return jsonify(answer), 201

@@ -1,4 +1,5 @@
-"""Read models of the learner's pages: the catalogue, a course's outline, an item's place in it."""
+"""Read models of the learner's pages: the catalogue, a course's outline, an item's place in it, the learner's
+progress and quiz attempts (the services in lms.learning.services write them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,12 +8,13 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, or_, select
 
 from lms.auth.models import COORDINATOR, User
-from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Video
+from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Quiz, Video
 from lms.authoring.permissions import is_staff
 from lms.core.cache import cached
 from lms.core.db import plain_statements
 from lms.extensions import db
-from lms.learning.models import CourseCompletion, ItemProgress
+from lms.learning.models import CourseCompletion, ItemProgress, QuizAttempt
+from lms.learning.services import quizzes
 
 
 def catalogue(user: User) -> list[Course]:
@@ -106,7 +108,7 @@ def item_in_course(course: Course, item_id: int) -> Item | None:
     )
 
 
-# -- the learner's progress, read only (the services in lms.learning.progress write it) ----------------
+# -- the learner's progress, read only (lms.learning.services write it) ----------------
 
 # Built once (a statement built per call costs more than its round trip): (item id, completed at) per row.
 _COMPLETED_BY_ITEM = select(ItemProgress.item_id, ItemProgress.completed_at).where(
@@ -121,7 +123,7 @@ def completed_by_item(user: User, course_id: int) -> dict[int, datetime | None]:
 
 @dataclass(frozen=True)
 class CompletionRef:
-    """A course completion as the course page shows it (lms.learning.completion.completion_of has the row)."""
+    """A course completion as the course page shows it (lms.learning.services.completion_of has the row)."""
     id: int
     completed_at: datetime
 
@@ -218,3 +220,39 @@ def course_state(outline: Outline, completed: dict[int, datetime | None]) -> Cou
 def courses_by_id(ids) -> dict[int, Course]:
     ids = list(ids)
     return {course.id: course for course in db.session.scalars(select(Course).where(Course.id.in_(ids)))} if ids else {}
+
+
+# -- the quiz pages ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizState:
+    """What the quiz's intro shows one learner: past attempts, the open one, what is left."""
+    submitted: list[QuizAttempt]
+    open: QuizAttempt | None
+    left: int | None                   # None: unlimited
+
+    @property
+    def used(self) -> int:
+        return len(self.submitted)
+
+    @property
+    def passed(self) -> bool:
+        return any(attempt.passed for attempt in self.submitted)
+
+    @property
+    def can_start(self) -> bool:
+        return self.open is not None or self.left != 0
+
+
+def quiz_state(user: User, quiz: Quiz) -> QuizState:
+    return QuizState(submitted=quizzes.attempts(user, quiz), open=quizzes.open_attempt(user, quiz),
+                     left=quizzes.attempts_left(user, quiz))
+
+
+def attempt_of(user: User, quiz: Quiz, attempt_id: int) -> QuizAttempt | None:
+    """The learner's own attempt at this quiz (someone else's, or another quiz's, is not found)."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id or attempt.quiz_id != quiz.id:
+        return None
+    return attempt

@@ -7,6 +7,8 @@ by default, never less) after their last activity on the course: the last beacon
 attempt, the completion. Then this domain deletes its rows, and every ``lms.core.privacy.expirers`` drops
 what its own domain holds (the certificate stays, verifiable, without its holder's identity).
 
+It also exports (GDPR) what the platform recorded of a learner's progress.
+
 The scan runs once a day: the minute scan (``@due_job``) writes one task trigger per day, whose unique key
 makes the second writing of the day a no-op, and the worker runs it. Running it twice changes nothing more.
 """
@@ -17,8 +19,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select, union_all
 
+from lms.auth.models import User
 from lms.core import outbox, privacy
-from lms.core.clock import utcnow
+from lms.core.clock import isoformat, utcnow
 from lms.core.jobs import due_job
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, ItemProgress, QuizAttempt
@@ -77,4 +80,18 @@ def process_expired_evidence(*, now: datetime | None = None) -> int:
     return len(pairs)
 
 
+def export_progress(user: User) -> list[dict]:
+    """GDPR export: what the platform recorded of the person's learning, item by item."""
+    rows = db.session.scalars(select(ItemProgress).where(ItemProgress.user_id == user.id).order_by(ItemProgress.id))
+    return [{
+        "course_id": row.course_id, "item_id": row.item_id, "item_title": row.item.title,
+        "watched_seconds": round(row.watched_ms / 1000, 3), "watched_intervals_s": [
+            [start / 1000, end / 1000] for start, end in row.watched],
+        "position_s": row.position_ms / 1000, "time_spent_s": round(row.time_spent_ms / 1000, 3),
+        "beacons": row.beacons, "started_at": isoformat(row.started_at),
+        "last_activity_at": isoformat(row.last_beacon_at), "completed_at": isoformat(row.completed_at),
+    } for row in rows]
+
+
+privacy.exporter("learning_progress")(export_progress)
 outbox.register_task(PROCESS_TASK, process_expired_evidence)

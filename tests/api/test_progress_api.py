@@ -156,7 +156,7 @@ def test_completing_every_required_item_completes_the_course(app, client, learne
     from datetime import timedelta
 
     from lms.core.clock import utcnow
-    from lms.learning.progress import record_video_progress
+    from lms.learning.services.progress import record_video_progress
 
     moment = utcnow() - timedelta(minutes=5)
     for t in range(0, 100, 10):

@@ -5,7 +5,7 @@ import pytest
 from lms.authoring import services, videos
 from lms.authoring.models import DRAFT, Choice, Course
 from lms.extensions import db
-from lms.learning import progress, quizzes
+from lms.learning.services import progress, quizzes
 from tests.learningtools import quiz_spec, right_answers
 from tests.videotools import VTT, course_using, ready_video
 

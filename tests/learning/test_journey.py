@@ -10,8 +10,8 @@ from lms.authoring import services as authoring
 from lms.authoring.models import PUBLISHED
 from lms.core.db import commit
 from lms.extensions import db
-from lms.learning import progress
 from lms.learning.queries import item_progress
+from lms.learning.services import progress
 from tests.conftest import csrf_token, login_as, post_form
 from tests.videotools import course_using, ready_video
 

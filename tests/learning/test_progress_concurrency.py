@@ -13,7 +13,7 @@ from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
 from lms.learning.models import ItemProgress, QuizAttempt
-from lms.learning.progress import record_steady_beacon, record_video_progress
+from lms.learning.services.progress import record_steady_beacon, record_video_progress
 from tests import factories
 from tests.conftest import FreshGlobalsClient, api_headers
 from tests.learningtools import after_each_driver_statement, quiz_spec, wrong_answers

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from lms.authoring.models import DRAFT
 from lms.core.db import commit
 from lms.extensions import db
-from lms.learning import quizzes
 from lms.learning.models import QuizAttempt
+from lms.learning.services import quizzes
 from tests.conftest import csrf_token, login_as, post_form
 from tests.learningtools import right_answers, wrong_answers
 

@@ -6,9 +6,9 @@ import pytest
 from lms.core.clock import utcnow
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
-from lms.learning import completion, quizzes
 from lms.learning.models import CourseCompletion
-from lms.learning.progress import mark_text_read, record_video_progress
+from lms.learning.services import completion, quizzes
+from lms.learning.services.progress import mark_text_read, record_video_progress
 from lms.learning.signals import course_completed
 from tests.learningtools import right_answers, wrong_answers
 

@@ -1,4 +1,4 @@
-"""The steady quiz answer (lms.learning.steady_answers): a learner answering again through the API in three
+"""The steady quiz answer (lms.learning.services.answers): a learner answering again through the API in three
 statements, with exactly the outcome of the full path, and every other case left to the full path."""
 from datetime import timedelta
 
@@ -11,9 +11,10 @@ from lms.auth.services import issue_api_token
 from lms.authoring.models import DRAFT
 from lms.core.clock import utcnow
 from lms.extensions import db
-from lms.learning import quizzes, steady_answers
 from lms.learning.models import ItemProgress, QuizAttempt
-from lms.learning.steady_answers import submit_steady_answers
+from lms.learning.services import answers as steady_answers
+from lms.learning.services import quizzes
+from lms.learning.services.answers import submit_steady_answers
 from tests.conftest import api_headers
 from tests.learningtools import right_answers, statements, wrong_answers
 

@@ -1,4 +1,4 @@
-"""The steady beacon (lms.learning.progress.record_steady_beacon): the common case in two statements, with
+"""The steady beacon (lms.learning.services.progress.record_steady_beacon): the common case in two statements, with
 exactly the outcome of the full path, and every other case left to the full path."""
 from datetime import timedelta
 
@@ -11,7 +11,7 @@ from lms.authoring.models import DRAFT
 from lms.core.clock import as_utc, utcnow
 from lms.extensions import db
 from lms.learning.models import ItemProgress
-from lms.learning.progress import get_item, progress_state, record_steady_beacon, record_video_progress
+from lms.learning.services.progress import get_item, progress_state, record_steady_beacon, record_video_progress
 from tests.conftest import api_headers, csrf_token, login_as
 from tests.learningtools import statements
 

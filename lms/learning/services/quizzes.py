@@ -24,9 +24,9 @@ from lms.core.clock import as_utc, utcnow
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.learning import scoring
-from lms.learning.completion import check_course_completion
 from lms.learning.models import QuizAttempt
-from lms.learning.progress import progress_row_of
+from lms.learning.services.completion import check_course_completion
+from lms.learning.services.progress import progress_row_of
 
 MAX_QUIZ_TIME = timedelta(hours=2)  # time counted for one attempt, at most (a tab left open overnight)
 

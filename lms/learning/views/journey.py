@@ -10,7 +10,7 @@ from lms.authoring.models import TEXT, Course, Item
 from lms.core.db import commit
 from lms.core.errors import Conflict, DomainError, NotFound, UnsupportedMediaType, error_response
 from lms.core.web import json_object
-from lms.learning import bp, completion, progress, queries
+from lms.learning import bp, queries, services
 from lms.learning.permissions import can_view_course_page, require_view_course_page
 from lms.learning.signals import certificates_for
 
@@ -62,13 +62,13 @@ def record_progress(course_id: int, item_id: int):
     video ``{position_s, watched: [[start_s, end_s], ...]}``, text ``{}`` -> ``{watched_ratio, completed, position_s}``."""
     try:
         body = request.get_json(silent=True) if request.mimetype == "application/json" else None
-        state = progress.record_steady_beacon(current_user, item_id, body, course_id=course_id)
+        state = services.record_steady_beacon(current_user, item_id, body, course_id=course_id)
         if state is not None:  # the common case (player.js sends JSON), in two statements
             commit()
             return jsonify(state)
         _course, item = viewable_item(course_id, item_id)
-        row = progress.record_item_progress(current_user, item, beacon_body())
-        state = progress.progress_state(row)
+        row = services.record_item_progress(current_user, item, beacon_body())
+        state = services.progress_state(row)
         commit()
     except DomainError as exc:
         return json_error(exc)
@@ -84,8 +84,8 @@ def mark_read(course_id: int, item_id: int):
     course, item = viewable_item(course_id, item_id)
     if item.kind != TEXT:
         raise Conflict(_("Seuls les textes se marquent comme lus."), code="not_a_text")
-    progress.mark_text_read(current_user, item)
-    done = completion.completion_of(current_user, course)
+    services.mark_text_read(current_user, item)
+    done = services.completion_of(current_user, course)
     commit()
     _previous, following = queries.course_outline(course).neighbours(item.id)
     if done is not None and following is None:
@@ -104,7 +104,7 @@ def mark_read(course_id: int, item_id: int):
 def my_journey():
     """The caller's own courses: progress, next item, time spent, completion, certificates; then the others."""
     spent = queries.time_spent_ms_by_course(current_user)
-    entries = progress.course_progress(current_user)
+    entries = services.course_progress(current_user)
     courses = queries.courses_by_id(entry["course_id"] for entry in entries)
     started = []
     for entry in entries:
@@ -113,7 +113,7 @@ def my_journey():
             continue
         outline = queries.course_outline(course)
         state = queries.course_state(outline, queries.completed_by_item(current_user, course.id))
-        started.append({"course": course, "state": state, "completion": completion.completion_of(current_user, course),
+        started.append({"course": course, "state": state, "completion": services.completion_of(current_user, course),
                         "time_spent_ms": spent.get(course.id, 0)})
     issued = certificates_for(current_user, [e["completion"].id for e in started if e["completion"] is not None])
     for entry in started:

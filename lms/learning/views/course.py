@@ -1,19 +1,33 @@
-"""HTML routes of the learning domain: the catalogue, a course's page, an item's page (player, text, quiz)."""
+"""HTML routes of the learning domain: the catalogue, a course's page, an item's page (player, text, quiz).
+
+The parts of a course's page that are the same for every learner (the sheet "Avant de commencer", the
+outline) are rendered once per content key of the course and locale (lms.core.cache); the learner's own state
+(progress, each item's status, completion) is added to them on every request. An item's status sits in the
+cached outline as a comment ``<!--item-status:<id>-->``: text from a course can never produce it, since
+autoescaping turns every ``<`` of a title or summary into ``&lt;``.
+"""
 from __future__ import annotations
 
+import re
+from collections.abc import Container
+from dataclasses import dataclass
+
 from babel import Locale, UnknownLocaleError
-from flask import Response, render_template
+from flask import Response, get_template_attribute, render_template
+from flask_babel import get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from lms.authoring import services as authoring
 from lms.authoring.models import Course, Item
+from lms.core.cache import cached
 from lms.core.db import reads_only
 from lms.core.errors import NotFound
 from lms.core.markdown import render_markdown
 from lms.learning import bp, queries
-from lms.learning.course_page import course_page_parts
-from lms.learning.journey_views import certificate_of
 from lms.learning.permissions import is_preview, require_view_course_page
+from lms.learning.queries import CourseHead, Outline
+from lms.learning.views.journey import certificate_of
 from lms.media.urls import media_urls
 
 
@@ -29,6 +43,38 @@ def _viewable_item(course_id: int, item_id: int) -> tuple[Course, Item]:
     if item is None:
         raise NotFound()
     return course, item
+
+
+STATUS_SLOT = re.compile(r"<!--item-status:(\d+)-->")
+
+
+@dataclass(frozen=True)
+class CoursePageParts:
+    sheet: Markup                      # the "Avant de commencer" section
+    outline: tuple[str | int, ...]     # HTML, item id, HTML, item id ..., HTML: an item's status goes at its id
+    done: Markup                       # an item's status, in words
+    todo: Markup
+
+    def outline_with(self, done: Container[int] | None) -> Markup:
+        """The outline with each item's status, or none at all (``done`` None: a staff preview)."""
+        if done is None:
+            return Markup("".join(part for part in self.outline if isinstance(part, str)))
+        return Markup("".join(part if isinstance(part, str) else (self.done if part in done else self.todo)
+                              for part in self.outline))
+
+
+def course_page_parts(course: CourseHead, outline: Outline) -> CoursePageParts:
+    return cached(("course_page", course.id, course.content_key, str(get_locale())),
+                  lambda: _render(authoring.get_course(course.id, outline=False), outline))
+
+
+def _render(course: Course, outline: Outline) -> CoursePageParts:
+    pieces = STATUS_SLOT.split(render_template("learning/_course_outline.html", course=course, outline=outline))
+    item_status = get_template_attribute("learning/_macros.html", "item_status")
+    return CoursePageParts(
+        sheet=Markup(render_template("learning/_course_sheet.html", course=course)),
+        outline=tuple(int(piece) if index % 2 else piece for index, piece in enumerate(pieces)),
+        done=Markup(item_status(True)), todo=Markup(item_status(False)))
 
 
 def caption_label(lang: str) -> str:

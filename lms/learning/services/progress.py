@@ -19,14 +19,13 @@ from sqlalchemy.orm import joinedload
 from lms.auth.models import User
 from lms.auth.services import TOKEN_USER_ID, progress_providers, token_parameters
 from lms.authoring.models import PUBLISHED, READY, TEXT, VIDEO, Course, Item, Module, Video
-from lms.core import privacy
 from lms.core.clock import as_utc, isoformat, utcnow
 from lms.core.db import plain_statements
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.learning import intervals
-from lms.learning.completion import check_course_completion
 from lms.learning.models import ItemProgress, coverage_ratio
+from lms.learning.services.completion import check_course_completion
 
 COMPLETION_RATIO = 0.9       # a video completes when 90 % of it was really watched
 MAX_SEGMENTS = 200           # per beacon: a ~10 s beacon has one or a few
@@ -296,21 +295,9 @@ def course_progress(user: User) -> list[dict]:
     return result
 
 
-def export_progress(user: User) -> list[dict]:
-    """GDPR export: what the platform recorded of the person's learning, item by item."""
-    rows = db.session.scalars(select(ItemProgress).where(ItemProgress.user_id == user.id).order_by(ItemProgress.id))
-    return [{
-        "course_id": row.course_id, "item_id": row.item_id, "item_title": row.item.title,
-        "watched_seconds": round(row.watched_ms / 1000, 3), "watched_intervals_s": [
-            [start / 1000, end / 1000] for start, end in row.watched],
-        "position_s": row.position_ms / 1000, "time_spent_s": round(row.time_spent_ms / 1000, 3),
-        "beacons": row.beacons, "started_at": isoformat(row.started_at),
-        "last_activity_at": isoformat(row.last_beacon_at), "completed_at": isoformat(row.completed_at),
-    } for row in rows]
 
 
 progress_providers.append(course_progress)
-privacy.exporter("learning_progress")(export_progress)
 
 
 def completed_item_ids(user: User, course_id: int) -> set[int]:

@@ -1,6 +1,6 @@
 """HTML routes of quizzes: start an attempt, answer, review, submit, results.
 
-The rules live in lms.learning.quizzes; these views load, authorise, call one service,
+The rules live in lms.learning.services.quizzes; these views load, authorise, call one service,
 commit and redirect. The answer and review pages never carry the correct answers: they
 leave the server only on the results page of a submitted attempt.
 """
@@ -14,9 +14,10 @@ from lms.authoring import services as authoring
 from lms.authoring.models import Course, Item, Quiz
 from lms.core.db import commit, rollback
 from lms.core.errors import Conflict, Invalid, NotFound
-from lms.learning import bp, queries, quiz_queries, quizzes
+from lms.learning import bp, queries
 from lms.learning.models import QuizAttempt
 from lms.learning.permissions import require_view_course_page
+from lms.learning.services import quizzes
 
 QUIZ = "/formations/<int:course_id>/elements/<int:item_id>/quiz"
 ATTEMPT = QUIZ + "/tentatives/<int:attempt_id>"
@@ -25,7 +26,7 @@ ATTEMPT = QUIZ + "/tentatives/<int:attempt_id>"
 @bp.context_processor
 def quiz_helpers():
     """The quiz intro (templates/learning/_quiz.html, inside the item page) reads the learner's attempts."""
-    return {"quiz_state": lambda quiz: quiz_queries.quiz_state(current_user, quiz)}
+    return {"quiz_state": lambda quiz: queries.quiz_state(current_user, quiz)}
 
 
 def _quiz(course_id: int, item_id: int, *, answering: bool = True) -> tuple[Course, Item, Quiz]:
@@ -43,7 +44,7 @@ def _attempt(course_id: int, item_id: int, attempt_id: int, *, answering: bool =
              ) -> tuple[Course, Item, Quiz, QuizAttempt]:
     """The caller's own attempt at this quiz (anyone else's, or another quiz's: 404)."""
     course, item, quiz = _quiz(course_id, item_id, answering=answering)
-    attempt = quiz_queries.attempt_of(current_user, quiz, attempt_id)
+    attempt = queries.attempt_of(current_user, quiz, attempt_id)
     if attempt is None:
         raise NotFound(_("Cette tentative n'existe pas."), code="attempt_not_found")
     return course, item, quiz, attempt
@@ -147,5 +148,5 @@ def show_results(course_id: int, item_id: int, attempt_id: int):
         return redirect(_to("learning.show_questions", item, attempt))
     _previous, following = queries.course_outline(course).neighbours(item.id)
     return render_template("learning/quiz_results.html", course=course, item=item, quiz=quiz, attempt=attempt,
-                           feedback=quizzes.feedback(quiz, attempt), state=quiz_queries.quiz_state(current_user, quiz),
+                           feedback=quizzes.feedback(quiz, attempt), state=queries.quiz_state(current_user, quiz),
                            following=following)

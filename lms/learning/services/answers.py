@@ -1,7 +1,7 @@
 """The common quiz answer in two statements instead of the ORM's nine: a learner who already has a row on
 the quiz's item, no attempt open, answering a quiz of a published course through the API, with answers
 that do not complete the item for the first time. The same idea as the steady beacon
-(lms.learning.progress.record_steady_beacon), and the same rules: lms.learning.quizzes grades, numbers and
+(lms.learning.services.progress.record_steady_beacon), and the same rules: lms.learning.services.quizzes grades, numbers and
 shuffles; this module only reads and writes the rows with plain statements.
 
 1. one SELECT checks the bearer token (auth's rule as a subquery), reads the course's state and content key,
@@ -33,8 +33,8 @@ from lms.authoring.models import PUBLISHED, Course, Item, Module, Quiz
 from lms.core.clock import utcnow
 from lms.core.db import plain_statements
 from lms.core.errors import Conflict, Invalid
-from lms.learning import quizzes
 from lms.learning.models import ItemProgress, QuizAttempt
+from lms.learning.services import quizzes
 
 _attempts = QuizAttempt.__table__
 _rows = ItemProgress.__table__
