@@ -61,7 +61,7 @@ def wrong_answers(quiz) -> dict:
 @contextmanager
 def after_each_driver_statement(callback):
     """``callback(cursor, statement)`` after each statement sent on a psycopg cursor while the block runs:
-    SQLAlchemy's on PostgreSQL, and those lms.core.db.plain_statements sends on the driver itself (which
+    SQLAlchemy's on PostgreSQL, and those lms.core.statements.plain_statements sends on the driver itself (which
     SQLAlchemy's events never see). The real driver runs them; this only watches."""
     driver_execute = psycopg.Cursor.execute
 

@@ -18,7 +18,7 @@ def record_progress(item_id: int):
     """200 ``{watched_ratio, completed}``: video ``{position_s, watched: [[start_s, end_s], ...]}``, text ``{}``.
 
     The common case (a started film, a bearer token) in two statements that also check the token, each
-    committing alone (lms.core.db.plain_statements); anything else authenticates as every route does, then
+    committing alone (lms.core.statements.plain_statements); anything else authenticates as every route does, then
     takes the full path in one transaction."""
     token = bearer_token()
     if token is not None and request.mimetype == "application/json":  # the same media type json_body() wants

@@ -20,7 +20,6 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import User
 from lms.authoring.models import POST_TEST, Course, Item, Module, Quiz
@@ -30,6 +29,7 @@ from lms.certificates.pdf import render_pdf
 from lms.certificates.permissions import require_revoke_certificates
 from lms.core import outbox, privacy, storage
 from lms.core.clock import isoformat, utcnow
+from lms.core.db import insert_once
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.core.inputs import strip_invisible
 from lms.extensions import db
@@ -72,14 +72,9 @@ def issue_certificate(completion_id: int) -> Certificate | None:
     now = utcnow()
     certificate = Certificate(code=new_code(), user_id=user.id, course_id=course.id, completion_id=completion.id,
                               issued_at=now, snapshot=build_snapshot(user, course, completion, now))
-    try:
-        with db.session.begin_nested():  # the unique completion_id decides a race between two workers
-            db.session.add(certificate)
-    except IntegrityError:
-        existing = certificate_for_completion(completion_id)
-        if existing is None:
-            raise
-        return existing
+    issued = insert_once(certificate, lambda: certificate_for_completion(completion_id))
+    if issued is not certificate:  # the unique completion_id decided a race between two workers
+        return issued
     certificate.pdf_key = store_pdf(certificate)
     if user.erased_at is None:
         outbox.enqueue_email(

@@ -21,11 +21,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from sqlalchemy import JSON, DateTime, Integer, String, Text, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.core.clock import utcnow
-from lms.core.db import OUTBOX_KEY, TASKS_KEY
+from lms.core.db import OUTBOX_KEY, TASKS_KEY, insert_once
 from lms.extensions import db
 
 log = logging.getLogger(__name__)
@@ -98,14 +97,8 @@ def enqueue_email(
         status=SUPPRESSED if suppressed else PENDING,
         last_error="Adresse supprimée après un échec permanent." if suppressed else None,
     )
-    try:
-        with db.session.begin_nested():  # a savepoint: a lost race must not spoil the caller's transaction
-            db.session.add(message)
-    except IntegrityError:
-        # Another transaction wrote the same key after our look-up and committed first.
-        existing = _by_dedupe_key(dedupe_key)
-        if existing is None:
-            raise
+    existing = insert_once(message, lambda: _by_dedupe_key(dedupe_key))
+    if existing is not message:  # another transaction wrote the same key after our look-up
         return existing
     if not suppressed:
         db.session.info.setdefault(OUTBOX_KEY, []).append(message.id)
@@ -255,13 +248,8 @@ def enqueue_task(task: str, args: list, *, dedupe_key: str) -> OutboxTask:
     if existing is not None:
         return existing
     row = OutboxTask(dedupe_key=dedupe_key, task=task, args=list(args), status=PENDING)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        existing = db.session.scalar(select(OutboxTask).where(OutboxTask.dedupe_key == dedupe_key))
-        if existing is None:
-            raise
+    existing = insert_once(row, lambda: db.session.scalar(select(OutboxTask).where(OutboxTask.dedupe_key == dedupe_key)))
+    if existing is not row:
         return existing
     db.session.info.setdefault(TASKS_KEY, []).append(row.id)
     return row

@@ -11,7 +11,7 @@ from lms.auth.models import COORDINATOR, User
 from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Quiz, Video
 from lms.authoring.permissions import is_staff
 from lms.core.cache import cached
-from lms.core.db import plain_statements
+from lms.core.statements import plain_statements
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, ItemProgress, QuizAttempt
 from lms.learning.services import quizzes

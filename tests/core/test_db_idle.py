@@ -1,5 +1,5 @@
 """A web worker whose database connections sat idle in the pool serves its next requests as any other: every
-fast path that runs in AUTOCOMMIT on PostgreSQL (lms.core.db.plain_statements, the ``reads_only`` pages) gets
+fast path that runs in AUTOCOMMIT on PostgreSQL (lms.core.statements.plain_statements, the ``reads_only`` pages) gets
 a connection outside any transaction, as the pool's check found it (it once left it inside one: every first
 course page, beacon or quiz answer after ten quiet seconds answered 500)."""
 import time

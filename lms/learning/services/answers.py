@@ -13,7 +13,7 @@ shuffles; this module only reads and writes the rows with plain statements.
 No lock is held from the SELECT to the write: the attempt's number is unique per learner and quiz, so of
 two answers numbered alike (two tabs, or the quiz page opening an attempt at the same moment) the second
 INSERT does nothing, its UPDATE with it, and the full path then numbers or grades it as it would have. On
-PostgreSQL the two statements therefore commit alone (``lms.core.db.plain_statements``: no BEGIN or COMMIT
+PostgreSQL the two statements therefore commit alone (``lms.core.statements.plain_statements``: no BEGIN or COMMIT
 round trip, outside the request's session); the write locks the row only for itself, before its INSERT, in
 the full path's order.
 
@@ -31,8 +31,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from lms.auth.services import TOKEN_USER_ID, token_parameters
 from lms.authoring.models import PUBLISHED, Course, Item, Module, Quiz
 from lms.core.clock import utcnow
-from lms.core.db import plain_statements
 from lms.core.errors import Conflict, Invalid
+from lms.core.statements import plain_statements
 from lms.learning.models import ItemProgress, QuizAttempt
 from lms.learning.services import quizzes
 

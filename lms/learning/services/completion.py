@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import User
 from lms.authoring.models import POST_TEST, PRE_TEST, PUBLISHED, Course
 from lms.core.clock import as_utc, utcnow
+from lms.core.db import insert_once
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, ItemProgress, QuizAttempt
 from lms.learning.signals import course_completed
@@ -54,10 +54,8 @@ def check_course_completion(user: User, course: Course, *, now: datetime | None 
         user_id=user.id, course_id=course.id, started_at=min(as_utc(row.started_at) for row in rows),
         completed_at=now or utcnow(), time_spent_s=sum(row.time_spent_ms for row in rows) // 1000,
         pre_test_score=pre, post_test_score=post)
-    try:
-        with db.session.begin_nested():
-            db.session.add(completion)
-    except IntegrityError:  # recorded by a concurrent request
-        return completion_of(user, course)
+    recorded = insert_once(completion, lambda: completion_of(user, course))
+    if recorded is not completion:  # recorded by a concurrent request
+        return recorded
     course_completed.send(course, completion=completion)
     return completion

@@ -13,15 +13,15 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User
 from lms.auth.services import TOKEN_USER_ID, progress_providers, token_parameters
 from lms.authoring.models import PUBLISHED, READY, TEXT, VIDEO, Course, Item, Module, Video
 from lms.core.clock import as_utc, isoformat, utcnow
-from lms.core.db import plain_statements
+from lms.core.db import insert_once
 from lms.core.errors import Conflict, Invalid, NotFound
+from lms.core.statements import plain_statements
 from lms.extensions import db
 from lms.learning import intervals
 from lms.learning.models import ItemProgress, coverage_ratio
@@ -96,15 +96,9 @@ def progress_row_of(user: User, item_id: int, course_id: int, *, lock: bool = Tr
     row = db.session.scalars(query, ids).one_or_none()
     if row is not None:
         return row
-    try:
-        with db.session.begin_nested():
-            row = ItemProgress(user_id=user.id, item_id=item_id, course_id=course_id, watched=[],
-                               watched_ms=0, duration_ms=0, position_ms=0, time_spent_ms=0, beacons=0,
-                               started_at=now or utcnow())
-            db.session.add(row)
-    except IntegrityError:  # another request created it first: use theirs
-        row = db.session.scalars(query, ids).one()
-    return row
+    row = ItemProgress(user_id=user.id, item_id=item_id, course_id=course_id, watched=[], watched_ms=0,
+                       duration_ms=0, position_ms=0, time_spent_ms=0, beacons=0, started_at=now or utcnow())
+    return insert_once(row, lambda: db.session.scalars(query, ids).one_or_none())  # another request's, if first
 
 
 def beacon_values(row, duration_ms: int, position_s: float, watched: list[tuple[float, float]],
@@ -202,7 +196,7 @@ def record_steady_beacon(user: User | None, item_id: int, body, *, token: str | 
     The learner is ``user``, or the holder of the API ``token`` (checked by that same SELECT).
 
     No lock: the UPDATE is a compare and swap on the row's ``beacons`` counter. Two statements that each
-    commit alone (``lms.core.db.plain_statements``: no BEGIN nor COMMIT round trip on PostgreSQL) are then as
+    commit alone (``lms.core.statements.plain_statements``: no BEGIN nor COMMIT round trip on PostgreSQL) are then as
     safe as a locked transaction: a beacon that another request overtook between the two changes nothing and
     returns ``None``, and its segments go through the locked full path.
 

@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms.auth.models import User
 from lms.authoring.models import PRE_TEST, PUBLISHED, Course, Item, Module, Question, Quiz
 from lms.core.cache import cached
 from lms.core.clock import as_utc, utcnow
+from lms.core.db import insert_once
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.learning import scoring
@@ -185,13 +185,16 @@ def new_attempt(user_id: int, quiz: QuizPaper, submitted: int, now: datetime | N
                        answers={}, results=[], started_at=now or utcnow())
 
 
-def _insert_attempt(user: User, quiz: AnyQuiz, attempt: QuizAttempt) -> QuizAttempt | None:
-    """Insert a new attempt; ``None`` when the same learner opened one at the same moment (theirs stands)."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-    except IntegrityError:
-        return None
+def _insert_attempt(user: User, quiz: AnyQuiz, attempt: QuizAttempt) -> QuizAttempt:
+    """Insert a new attempt; when the same learner opened one at the same moment, theirs (409 when it was
+    submitted at once)."""
+    return insert_once(attempt, lambda: _opened_meanwhile(user, quiz))
+
+
+def _opened_meanwhile(user: User, quiz: AnyQuiz) -> QuizAttempt:
+    attempt = open_attempt(user, quiz)
+    if attempt is None:
+        raise Conflict(_("Cette tentative vient d'être envoyée."), code="already_answered")
     return attempt
 
 
@@ -202,12 +205,7 @@ def start_attempt(user: User, quiz: AnyQuiz, *, now: datetime | None = None) -> 
     latest = latest_attempt(user, quiz)
     if latest is not None and latest.submitted_at is None:
         return latest
-    attempt = _insert_attempt(user, quiz, _next_attempt(user, quiz, latest, now))
-    if attempt is None:  # the same learner started it twice at once: use the other one
-        attempt = open_attempt(user, quiz)
-        if attempt is None:
-            raise Conflict(_("Cette tentative vient d'être envoyée."), code="already_answered")
-    return attempt
+    return _insert_attempt(user, quiz, _next_attempt(user, quiz, latest, now))  # or the other, started at once
 
 
 def check_answers(quiz: AnyQuiz, answers) -> dict[str, list[int]]:
@@ -284,11 +282,10 @@ def submit_attempt(user: User, quiz: AnyQuiz, answers=None, *, attempt: QuizAtte
             attempt = new = _next_attempt(user, quiz, attempt, now)
     clean = check_answers(quiz, answers) if answers is not None else {}
     grade_attempt(quiz, attempt, clean, now)
-    if new is not None and _insert_attempt(user, quiz, new) is None:
-        attempt = open_attempt(user, quiz)  # opened at the same moment (a quiz page): grade that one
-        if attempt is None:
-            raise Conflict(_("Cette tentative vient d'être envoyée."), code="already_answered")
-        grade_attempt(quiz, attempt, clean, now)
+    if new is not None:
+        attempt = _insert_attempt(user, quiz, new)
+        if attempt is not new:  # opened at the same moment (a quiz page): grade that one
+            grade_attempt(quiz, attempt, clean, now)
     spent = min(now - as_utc(attempt.started_at), MAX_QUIZ_TIME)
     row.time_spent_ms += max(int(spent.total_seconds() * 1000), 0)
     row.beacons += 1
