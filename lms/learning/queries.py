@@ -100,14 +100,6 @@ def _read_outline(course_id: int) -> Outline:
     return Outline(modules=result)
 
 
-def item_in_course(course: Course, item_id: int) -> Item | None:
-    """The item if it belongs to this course (an id from another course is not found here)."""
-    return db.session.scalar(
-        select(Item).join(Module, Item.module_id == Module.id)
-        .where(Item.id == item_id, Module.course_id == course.id)
-    )
-
-
 # -- the learner's progress, read only (lms.learning.services write it) ----------------
 
 # Built once (a statement built per call costs more than its round trip): (item id, completed at) per row.

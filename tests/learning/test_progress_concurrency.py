@@ -13,7 +13,7 @@ from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
 from lms.learning.models import ItemProgress, QuizAttempt
-from lms.learning.services.progress import record_steady_beacon, record_video_progress
+from lms.learning.services.progress import record_beacon, record_video_progress
 from tests import factories
 from tests.conftest import FreshGlobalsClient, api_headers
 from tests.learningtools import after_each_driver_statement, quiz_spec, wrong_answers
@@ -25,9 +25,8 @@ BEACONS = 20
 
 
 def views_order(user, item, position, watched):
-    """What the beacon routes do: the steady path first, the full path when it declines."""
-    if record_steady_beacon(user, item.id, {"position_s": position, "watched": watched}) is None:
-        record_video_progress(user, item, position, watched)
+    """What the beacon routes call: the steady path first, the full path when it declines."""
+    record_beacon(user, item.id, {"position_s": position, "watched": watched})
 
 
 @pytest.fixture

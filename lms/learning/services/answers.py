@@ -1,8 +1,10 @@
-"""The common quiz answer in two statements instead of the ORM's nine: a learner who already has a row on
-the quiz's item, no attempt open, answering a quiz of a published course through the API, with answers
-that do not complete the item for the first time. The same idea as the steady beacon
-(lms.learning.services.progress.record_steady_beacon), and the same rules: lms.learning.services.quizzes grades, numbers and
-shuffles; this module only reads and writes the rows with plain statements.
+"""Answering a quiz: answer() is the one verb every caller uses (the API, the quiz pages).
+
+The steady path first, for the common API answer: a learner who already has a row on the quiz's item, no
+attempt open, answering a quiz of a published course, with answers that do not complete the item for the
+first time. The same idea as the steady beacon (lms.learning.services.progress.steady_beacon) and the same
+rules (lms.learning.services.quizzes grades, numbers and shuffles); it only reads and writes the rows with
+plain statements (lms.core.statements):
 
 1. one SELECT checks the bearer token (auth's rule as a subquery), reads the course's state and content key,
    the learner's row on the item and their latest attempt's number and whether one is open;
@@ -13,28 +15,31 @@ shuffles; this module only reads and writes the rows with plain statements.
 No lock is held from the SELECT to the write: the attempt's number is unique per learner and quiz, so of
 two answers numbered alike (two tabs, or the quiz page opening an attempt at the same moment) the second
 INSERT does nothing, its UPDATE with it, and the full path then numbers or grades it as it would have. On
-PostgreSQL the two statements therefore commit alone (``lms.core.statements.plain_statements``: no BEGIN or COMMIT
-round trip, outside the request's session); the write locks the row only for itself, before its INSERT, in
-the full path's order.
+PostgreSQL the two statements commit alone, outside the request's session; the write locks the row only for
+itself, before its INSERT, in the full path's order.
 
 Anything else (first answer, an open attempt, no attempt left, bad answers or token, a draft course, the
-answer that completes the item...) returns None before writing: the API then takes the full path, which
-handles every case with the same rules and errors.
+answer that completes the item...) is declined before writing, and goes once through the full path.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from lms.auth.models import User
 from lms.auth.services import TOKEN_USER_ID, token_parameters
 from lms.authoring.models import PUBLISHED, Course, Item, Module, Quiz
+from lms.authoring.permissions import require_view_course
 from lms.core.clock import utcnow
 from lms.core.errors import Conflict, Invalid
 from lms.core.statements import plain_statements
+from lms.extensions import db
 from lms.learning.models import ItemProgress, QuizAttempt
 from lms.learning.services import quizzes
+from lms.learning.services.progress import learner_of
 
 _attempts = QuizAttempt.__table__
 _rows = ItemProgress.__table__
@@ -57,7 +62,7 @@ _ATTEMPT_COLUMNS = ("user_id", "quiz_id", "course_id", "number", "role", "order"
 _ANSWERED = (update(_rows).where(_rows.c.id == bindparam("row_id"))
              .values(beacons=_rows.c.beacons + 1, last_beacon_at=bindparam("now")))
 # PostgreSQL: as for steady beacons, this transaction's commit does not wait for its WAL flush (SET LOCAL as an
-# expression of the same UPDATE). A server crash in the next ~0.6 s could lose this one attempt, which neither
+# expression of the same UPDATE). A server crash just after could lose this one attempt, which neither
 # completes anything nor is the first pass (those take the full path and wait for the disk): the learner
 # would find one more attempt left, never a half-written one.
 _ANSWERED_ASYNC_COMMIT = _ANSWERED.where(func.set_config("synchronous_commit", "off", True).is_not(None))
@@ -77,25 +82,54 @@ _INSERT_AND_COUNT = (_ANSWERED_ASYNC_COMMIT.where(_rows.c.user_id == _new_attemp
                      .returning(_new_attempt.c.id))
 
 
-def submit_steady_answers(token: str, quiz_id: int, body, *, now: datetime | None = None) -> dict | None:
-    """The API's answer ``{id, number, score, passed, attempts_left, feedback}`` to ``POST
-    /quizzes/<id>/attempts`` by the holder of ``token``, or None for the full path (nothing written)."""
+def answer(learner: User | str, quiz_id: int, body: dict, *, attempt: QuizAttempt | None = None,
+           now: datetime | None = None) -> dict:
+    """A learner's answers ``body`` (``{"answers": {"<question_id>": [<choice_id>, ...]}}``) to a quiz, by a user
+    or the holder of an API bearer token: the graded attempt's reply (quizzes.reply). ``attempt``: the one a
+    quiz page submits, its answers saved as the learner went.
+
+    The steady path first (steady_answer); whatever it declines goes once through the full path, which
+    authenticates, loads and authorises the quiz and handles every case with the same rules and errors. The
+    answer it graded before declining (the one that completes the item) is not graded again."""
+    now = now or utcnow()
+    graded = None
+    if attempt is None and isinstance(learner, str):
+        steady, graded = steady_answer(learner, quiz_id, body, now=now)
+        if steady is not None:
+            return steady
+    user = learner_of(learner)
+    if attempt is not None:  # its page loaded the course (no query) and the quiz is cached for its content key
+        course = db.session.get(Course, attempt.course_id)
+        quiz = quizzes.cached_paper(attempt.quiz_id, course.content_key)
+    else:
+        quiz, course = quizzes.quiz_in_course(quiz_id)
+    require_view_course(user, course)
+    if "answers" not in body:
+        raise Invalid(fields={"answers": _("Ce champ est obligatoire.")})
+    submitted = quizzes.submit_attempt(user, quiz, body["answers"], attempt=attempt, graded=graded, now=now)
+    return quizzes.reply(quiz, submitted)
+
+
+def steady_answer(token: str, quiz_id: int, body, *, now: datetime | None = None
+                  ) -> tuple[dict | None, QuizAttempt | None]:
+    """The reply to an answer by the holder of ``token`` in two statements, or None having written nothing
+    (then, with it, the attempt it graded when that answer completes the item)."""
     if not isinstance(body, dict) or "answers" not in body:
-        return None
+        return None, None
     with plain_statements() as statements:
         state = statements.one_or_none(_STATE, {"quiz_id": quiz_id, **token_parameters(token)})
         if state is None or state.course_status != PUBLISHED or state.has_open:
-            return None
+            return None, None
         quiz = quizzes.cached_paper(quiz_id, state.content_key)
         now = now or utcnow()
         try:
             attempt = quizzes.new_attempt(state.user_id, quiz, state.latest_number or 0, now)
             answers = quizzes.check_answers(quiz, body["answers"])
         except (Conflict, Invalid):
-            return None
+            return None, None
         quizzes.grade_attempt(quiz, attempt, answers, now)
         if state.completed_at is None and attempt.passed:
-            return None  # completes the item: the full path records it and checks the course
+            return None, attempt  # completes the item: the full path records it and checks the course
         values = {name: getattr(attempt, name) for name in _ATTEMPT_COLUMNS}
         if statements.dialect_name == "postgresql":
             attempt.id = statements.scalar(_INSERT_AND_COUNT, {**{f"a_{name}": value for name, value in values.items()},
@@ -105,7 +139,5 @@ def submit_steady_answers(token: str, quiz_id: int, body, *, now: datetime | Non
             if attempt.id is not None:
                 statements.rowcount(_ANSWERED, {"row_id": state.id, "now": now})
     if attempt.id is None:  # this number was taken at the same moment (another tab, the quiz page)
-        return None
-    return {"id": attempt.id, "number": attempt.number, "score": attempt.score, "passed": attempt.passed,
-            "attempts_left": None if quiz.max_attempts is None else max(quiz.max_attempts - attempt.number, 0),
-            "feedback": quizzes.feedback(quiz, attempt)}
+        return None, None
+    return quizzes.reply(quiz, attempt), None

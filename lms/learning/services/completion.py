@@ -59,3 +59,13 @@ def check_course_completion(user: User, course: Course, *, now: datetime | None 
         return recorded
     course_completed.send(course, completion=completion)
     return completion
+
+
+def complete_item(user: User, row: ItemProgress, course: Course, now: datetime) -> None:
+    """The learner's row on an item marked complete (once: a film watched, a text read, a quiz passed), and the
+    course's completion recorded when that was its last required item."""
+    if row.completed_at is not None:
+        return
+    row.completed_at = now
+    db.session.flush()
+    check_course_completion(user, course, now=now)

@@ -16,28 +16,44 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User
-from lms.auth.services import TOKEN_USER_ID, progress_providers, token_parameters
+from lms.auth.services import TOKEN_USER_ID, progress_providers, token_parameters, user_for_api_token
 from lms.authoring.models import PUBLISHED, READY, TEXT, VIDEO, Course, Item, Module, Video
 from lms.core.clock import as_utc, isoformat, utcnow
 from lms.core.db import insert_once
-from lms.core.errors import Conflict, Invalid, NotFound
+from lms.core.errors import Conflict, Invalid, NotFound, Unauthorized
 from lms.core.statements import plain_statements
 from lms.extensions import db
 from lms.learning import intervals
 from lms.learning.models import ItemProgress, coverage_ratio
-from lms.learning.services.completion import check_course_completion
+from lms.learning.permissions import can_view_course_page
+from lms.learning.services.completion import complete_item
 
 COMPLETION_RATIO = 0.9       # a video completes when 90 % of it was really watched
 MAX_SEGMENTS = 200           # per beacon: a ~10 s beacon has one or a few
 
 
-def get_item(item_id: int) -> Item:
-    """The item with its module, course and video in one query (a beacon needs all four)."""
-    item = db.session.get(Item, item_id, options=[
-        joinedload(Item.module).joinedload(Module.course), joinedload(Item.video)])
-    if item is None:
+_ITEM_WITH_ITS_COURSE = [joinedload(Item.module).joinedload(Module.course), joinedload(Item.video)]
+
+
+def learner_item(user: User, item_id: int, *, course_id: int | None = None) -> Item:
+    """The item a learner opens, answers or records progress on, with its module, course and video in one
+    query: 404 ``item_not_found`` when there is none, when it belongs to another course than ``course_id``
+    (the course in a page's address), or when the user may not see its course (a draft: its editors only)."""
+    item = db.session.get(Item, item_id, options=_ITEM_WITH_ITS_COURSE)
+    if (item is None or (course_id is not None and item.module.course_id != course_id)
+            or not can_view_course_page(user, item.module.course)):
         raise NotFound(_("Cet élément n'existe pas."), code="item_not_found")
     return item
+
+
+def learner_of(learner: User | str) -> User:
+    """The acting learner: a user, or the holder of an API bearer token (401 ``invalid_token`` otherwise)."""
+    if isinstance(learner, User):
+        return learner
+    user = user_for_api_token(learner)
+    if user is None:
+        raise Unauthorized(_("Jeton invalide ou expiré."), code="invalid_token")
+    return user
 
 
 def _number(value, field: str, errors: dict) -> float | None:
@@ -150,10 +166,8 @@ def record_video_progress(user: User, item: Item, position_s: float, watched: li
     row = progress_row(user, item, now=now)
     for name, value in beacon_values(row, intervals.to_ms(video.duration_s), position_s, watched, now).items():
         setattr(row, name, value)
-    if row.completed_at is None and row.watched_ms >= COMPLETION_RATIO * row.duration_ms:
-        row.completed_at = now
-        db.session.flush()
-        check_course_completion(user, item.module.course, now=now)
+    if row.watched_ms >= COMPLETION_RATIO * row.duration_ms:
+        complete_item(user, row, item.module.course, now)
     db.session.flush()
     return row
 
@@ -182,29 +196,42 @@ _STEADY_UPDATE = (update(_progress_table)
                   .where(_progress_table.c.id == bindparam("row_id"), _progress_table.c.beacons == bindparam("read_beacons"))
                   .values({name: bindparam(f"new_{name}") for name in _STEADY_COLUMNS}))
 # PostgreSQL: the same UPDATE also tells this transaction's commit not to wait for its WAL flush
-# (set_config(..., true) is SET LOCAL as an expression, no extra round trip). Were the server to crash in
-# the next ~0.6 s, the learner would lose these few seconds of coverage, never consistency: the row stays
-# whole. Only steady beacons commit this way; a completion (and its certificate) always waits for the disk.
+# (set_config(..., true) is SET LOCAL as an expression, no extra round trip). Were the server to crash just
+# after, the learner would lose these few seconds of coverage, never consistency: the row stays whole. Only
+# steady beacons commit this way; a completion (and its certificate) always waits for the disk.
 _STEADY_UPDATE_ASYNC_COMMIT = _STEADY_UPDATE.where(func.set_config("synchronous_commit", "off", True).is_not(None))
 
 
-def record_steady_beacon(user: User | None, item_id: int, body, *, token: str | None = None,
-                         course_id: int | None = None, now: datetime | None = None) -> dict | None:
-    """The common beacon, in two statements instead of the ORM's five or six: a learner already watching a
-    ready video of a published course, the beacon well formed and not completing the video (one SELECT of
-    the row with its item's facts, then one UPDATE). The player sends one every ~10 s per learner.
-    The learner is ``user``, or the holder of the API ``token`` (checked by that same SELECT).
+def record_beacon(learner: User | str, item_id: int, body: dict, *, course_id: int | None = None,
+                  now: datetime | None = None) -> dict:
+    """A beacon of the player (video ``{position_s, watched: [[start_s, end_s], ...]}``, text ``{}``) by a
+    user or the holder of an API bearer token, on an item of ``course_id`` when the page's address names one:
+    what it answers, ``{watched_ratio, completed, position_s, completed_at}``.
 
-    No lock: the UPDATE is a compare and swap on the row's ``beacons`` counter. Two statements that each
-    commit alone (``lms.core.statements.plain_statements``: no BEGIN nor COMMIT round trip on PostgreSQL) are then as
-    safe as a locked transaction: a beacon that another request overtook between the two changes nothing and
-    returns ``None``, and its segments go through the locked full path.
+    The steady path first (steady_beacon: a film already started, in two plain statements that also check
+    the token); whatever it declines, having written nothing, goes once through the full path, which
+    authenticates, loads and authorises the item and handles every case with the same rules and errors."""
+    now = now or utcnow()
+    state = steady_beacon(learner, item_id, body, course_id=course_id, now=now)
+    if state is not None:
+        return state
+    user = learner_of(learner)
+    item = learner_item(user, item_id, course_id=course_id)
+    return progress_state(record_item_progress(user, item, body, now=now))
 
-    ``None`` for anything else (first beacon, a bad body or token, a draft course, the beacon that completes
-    the video, a concurrent write...), having written nothing: the caller then authenticates as usual and
-    goes through get_item and record_video_progress, which handle every case, with the same rules
-    (beacon_values) and the same errors. Otherwise what the beacon answers (progress_state's values).
-    """
+
+def steady_beacon(learner: User | str, item_id: int, body, *, course_id: int | None = None,
+                  now: datetime | None = None) -> dict | None:
+    """The common beacon: a learner (a user, or the holder of an API token, checked by the same SELECT)
+    already watching a ready video of a published course, the beacon well formed and not completing the
+    video. One SELECT of the row with its item's facts, then one UPDATE, each committing alone on PostgreSQL
+    (lms.core.statements.plain_statements), instead of the ORM's locked transaction.
+
+    No lock: the UPDATE is a compare and swap on the row's ``beacons`` counter, so a beacon that another
+    request overtook between the two changes nothing. ``None`` for that and anything else (first beacon, a
+    bad body or token, a draft course, the beacon that completes the video...), having written nothing:
+    record_beacon then takes the full path, with the same rules (beacon_values). Otherwise what the beacon
+    answers (progress_state's values)."""
     if not isinstance(body, dict):
         return None
     try:
@@ -212,10 +239,10 @@ def record_steady_beacon(user: User | None, item_id: int, body, *, token: str | 
     except Invalid:
         return None
     with plain_statements() as statements:
-        if token is not None:
-            state = statements.one_or_none(_STEADY_STATE_BY_TOKEN, {"item_id": item_id, **token_parameters(token)})
+        if isinstance(learner, str):
+            state = statements.one_or_none(_STEADY_STATE_BY_TOKEN, {"item_id": item_id, **token_parameters(learner)})
         else:
-            state = statements.one_or_none(_STEADY_STATE, {"user_id": user.id, "item_id": item_id})
+            state = statements.one_or_none(_STEADY_STATE, {"user_id": learner.id, "item_id": item_id})
         if (state is None or state.course_status != PUBLISHED or state.video_status != READY or not state.duration_s
                 or (course_id is not None and state.course_id != course_id)):
             return None
@@ -231,14 +258,14 @@ def record_steady_beacon(user: User | None, item_id: int, body, *, token: str | 
     return beacon_answer(values["watched_ms"], values["duration_ms"], values["position_ms"], state.completed_at)
 
 
-def record_item_progress(user: User, item: Item, body: dict) -> ItemProgress:
-    """A beacon by item kind (the full path of both beacon routes): a film's segments, a text read;
-    a quiz completes only by its answers (409)."""
+def record_item_progress(user: User, item: Item, body: dict, *, now: datetime | None = None) -> ItemProgress:
+    """A beacon by item kind (the full path of record_beacon): a film's segments, a text read; a quiz
+    completes only by its answers (409)."""
     if item.kind == VIDEO:
         position, watched = parse_beacon(body)
-        return record_video_progress(user, item, position, watched)
+        return record_video_progress(user, item, position, watched, now=now)
     if item.kind == TEXT:
-        return mark_text_read(user, item)
+        return mark_text_read(user, item, now=now)
     raise Conflict(_("Un questionnaire se termine en envoyant ses réponses."), code="answer_the_quiz")
 
 
@@ -249,13 +276,9 @@ def mark_text_read(user: User, item: Item, *, now: datetime | None = None) -> It
     now = now or utcnow()
     row = progress_row(user, item, now=now)
     row.last_beacon_at = now
-    if row.completed_at is None:
-        row.completed_at = now
-        db.session.flush()
-        check_course_completion(user, item.module.course, now=now)
+    complete_item(user, row, item.module.course, now)
     db.session.flush()
     return row
-
 
 
 def course_progress(user: User) -> list[dict]:

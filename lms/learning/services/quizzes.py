@@ -25,7 +25,7 @@ from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.learning import scoring
 from lms.learning.models import QuizAttempt
-from lms.learning.services.completion import check_course_completion
+from lms.learning.services.completion import complete_item
 from lms.learning.services.progress import progress_row_of
 
 MAX_QUIZ_TIME = timedelta(hours=2)  # time counted for one attempt, at most (a tab left open overnight)
@@ -259,12 +259,14 @@ def grade(quiz: AnyQuiz, answers: dict[str, list[int]]) -> tuple[int, list[dict]
 
 
 def submit_attempt(user: User, quiz: AnyQuiz, answers=None, *, attempt: QuizAttempt | None = None,
-                   now: datetime | None = None) -> QuizAttempt:
+                   graded: QuizAttempt | None = None, now: datetime | None = None) -> QuizAttempt:
     """Grade the open attempt (opened now if there is none) with its saved answers and ``answers``.
 
     With ``attempt`` (a page's form names the attempt it shows), that attempt is graded, or returned
     as it is when it was already submitted: a second POST of the form (double click, back button,
-    two tabs) never opens and grades an empty new attempt."""
+    two tabs) never opens and grades an empty new attempt. ``graded``: the new attempt the steady path
+    numbered and graded with these answers before declining (lms.learning.services.answers), used as it is
+    when its number is still the next one."""
     now = now or utcnow()
     quiz = paper_of(quiz)
     course = _course_of(quiz)
@@ -279,9 +281,15 @@ def submit_attempt(user: User, quiz: AnyQuiz, answers=None, *, attempt: QuizAtte
         check_open(course)
         attempt = latest_attempt(user, quiz)
         if attempt is None or attempt.submitted_at is not None:  # none open: a new one, graded before its INSERT
-            attempt = new = _next_attempt(user, quiz, attempt, now)
-    clean = check_answers(quiz, answers) if answers is not None else {}
-    grade_attempt(quiz, attempt, clean, now)
+            if graded is not None and graded.number == (attempt.number if attempt is not None else 0) + 1:
+                attempt = new = graded
+            else:
+                attempt = new = _next_attempt(user, quiz, attempt, now)
+    if attempt is graded:
+        clean = graded.answers  # checked and graded by the steady path
+    else:
+        clean = check_answers(quiz, answers) if answers is not None else {}
+        grade_attempt(quiz, attempt, clean, now)
     if new is not None:
         attempt = _insert_attempt(user, quiz, new)
         if attempt is not new:  # opened at the same moment (a quiz page): grade that one
@@ -290,12 +298,19 @@ def submit_attempt(user: User, quiz: AnyQuiz, answers=None, *, attempt: QuizAtte
     row.time_spent_ms += max(int(spent.total_seconds() * 1000), 0)
     row.beacons += 1
     row.last_beacon_at = now
-    if row.completed_at is None and attempt.passed:
-        row.completed_at = now
-        db.session.flush()
-        check_course_completion(user, course, now=now)
+    if attempt.passed:
+        complete_item(user, row, course, now)
     db.session.flush()
     return attempt
+
+
+def reply(quiz: AnyQuiz, attempt: QuizAttempt) -> dict:
+    """What a submitted answer gets back (API.md): ``{id, number, score, passed, attempts_left, feedback}``.
+    Every attempt before this one was submitted (a new one is opened only when none is open), so the
+    attempts left follow from its number."""
+    return {"id": attempt.id, "number": attempt.number, "score": attempt.score, "passed": attempt.passed,
+            "attempts_left": None if quiz.max_attempts is None else max(quiz.max_attempts - attempt.number, 0),
+            "feedback": feedback(quiz, attempt)}
 
 
 def grade_attempt(quiz: AnyQuiz, attempt: QuizAttempt, answers: dict[str, list[int]], now: datetime) -> None:

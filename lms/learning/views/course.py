@@ -19,31 +19,16 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from lms.authoring import services as authoring
-from lms.authoring.models import Course, Item
+from lms.authoring.models import Course
 from lms.core.cache import cached
 from lms.core.db import reads_only
 from lms.core.errors import NotFound
 from lms.core.markdown import render_markdown
-from lms.learning import bp, queries
+from lms.learning import bp, queries, services
 from lms.learning.permissions import is_preview, require_view_course_page
 from lms.learning.queries import CourseHead, Outline
 from lms.learning.views.journey import certificate_of
 from lms.media.urls import media_urls
-
-
-def _viewable_course(course_id: int) -> Course:
-    course = authoring.get_course(course_id, outline=False)
-    require_view_course_page(current_user, course)
-    return course
-
-
-def _viewable_item(course_id: int, item_id: int) -> tuple[Course, Item]:
-    course = _viewable_course(course_id)
-    item = queries.item_in_course(course, item_id)
-    if item is None:
-        raise NotFound()
-    return course, item
-
 
 STATUS_SLOT = re.compile(r"<!--item-status:(\d+)-->")
 
@@ -112,7 +97,8 @@ def show_course(course_id: int):
 @bp.get("/formations/<int:course_id>/elements/<int:item_id>")
 @login_required
 def show_item(course_id: int, item_id: int):
-    course, item = _viewable_item(course_id, item_id)
+    item = services.learner_item(current_user, item_id, course_id=course_id)
+    course = item.module.course
     outline = queries.course_outline(course)
     previous, following = outline.neighbours(item.id)
     video = item.video if item.kind == "video" else None
@@ -130,7 +116,7 @@ def show_item(course_id: int, item_id: int):
 @login_required
 def download_transcript(course_id: int, item_id: int):
     """The transcript of a video item as a Markdown file (plain text a screen reader or editor opens)."""
-    _course, item = _viewable_item(course_id, item_id)
+    item = services.learner_item(current_user, item_id, course_id=course_id)
     if item.video is None or not (item.video.transcript or "").strip():
         raise NotFound()
     filename = f"transcription-{authoring.slugify(item.title, fallback='video')}.md"

@@ -1,28 +1,17 @@
 """HTML routes of the learner's journey: "Mon parcours", progress beacons of the player, texts marked read."""
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.authoring import services as authoring
-from lms.authoring.models import TEXT, Course, Item
+from lms.authoring.models import TEXT
 from lms.core.db import commit
-from lms.core.errors import Conflict, DomainError, NotFound, UnsupportedMediaType, error_response
-from lms.core.web import json_object
+from lms.core.errors import Conflict, DomainError, error_response
+from lms.core.web import request_json
 from lms.learning import bp, queries, services
-from lms.learning.permissions import can_view_course_page, require_view_course_page
+from lms.learning.permissions import can_view_course_page
 from lms.learning.signals import certificates_for
-
-
-def viewable_item(course_id: int, item_id: int) -> tuple[Course, Item]:
-    """The item of a course the caller may see (a draft only for its editors; another course's item: 404)."""
-    course = authoring.get_course(course_id, outline=False)
-    require_view_course_page(current_user, course)
-    item = queries.item_in_course(course, item_id)
-    if item is None:
-        raise NotFound()
-    return course, item
 
 
 def certificate_of(completion_row):
@@ -35,21 +24,6 @@ def certificate_of(completion_row):
 
 # -- the player's beacons ----------------------------------------------------------------------------
 
-def beacon_body() -> dict:
-    """The beacon as JSON (what player.js sends, with the X-CSRFToken header), or as a form field
-    ``payload`` holding the same JSON (a form post or navigator.sendBeacon with FormData, whose
-    csrf_token field Flask-WTF reads). An empty body is ``{}`` (a text item)."""
-    if request.mimetype == "application/json":
-        raw = request.get_data(cache=True)
-    elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        raw = request.form.get("payload", "").encode()
-    elif not request.get_data(cache=True):
-        raw = b""
-    else:
-        raise UnsupportedMediaType(_("Corps JSON attendu (Content-Type: application/json)."))
-    return json_object(raw)[0] if raw.strip() else {}
-
-
 def json_error(exc: DomainError):
     """This route always answers JSON (its caller is a script), whatever the Accept header says."""
     return error_response(exc.status, exc.code, exc.message, exc.fields, exc.extra, as_json=True)
@@ -59,16 +33,12 @@ def json_error(exc: DomainError):
 @login_required
 def record_progress(course_id: int, item_id: int):
     """The browser's twin of POST /api/v1/items/<id>/progress (session cookie + CSRF header):
-    video ``{position_s, watched: [[start_s, end_s], ...]}``, text ``{}`` -> ``{watched_ratio, completed, position_s}``."""
+    video ``{position_s, watched: [[start_s, end_s], ...]}``, text ``{}`` -> ``{watched_ratio, completed, position_s}``.
+    The body is JSON (what player.js sends, with the X-CSRFToken header), or a form field ``payload`` holding
+    the same JSON (navigator.sendBeacon with FormData, whose csrf_token field Flask-WTF reads)."""
     try:
-        body = request.get_json(silent=True) if request.mimetype == "application/json" else None
-        state = services.record_steady_beacon(current_user, item_id, body, course_id=course_id)
-        if state is not None:  # the common case (player.js sends JSON), in two statements
-            commit()
-            return jsonify(state)
-        _course, item = viewable_item(course_id, item_id)
-        row = services.record_item_progress(current_user, item, beacon_body())
-        state = services.progress_state(row)
+        state = services.record_beacon(current_user, item_id, request_json(form_field="payload")[0],
+                                       course_id=course_id)
         commit()
     except DomainError as exc:
         return json_error(exc)
@@ -81,7 +51,8 @@ def record_progress(course_id: int, item_id: int):
 @login_required
 def mark_read(course_id: int, item_id: int):
     """"J'ai lu ce texte": the text is complete; on to the next item (or back to the course)."""
-    course, item = viewable_item(course_id, item_id)
+    item = services.learner_item(current_user, item_id, course_id=course_id)
+    course = item.module.course
     if item.kind != TEXT:
         raise Conflict(_("Seuls les textes se marquent comme lus."), code="not_a_text")
     services.mark_text_read(current_user, item)

@@ -10,13 +10,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.authoring import services as authoring
 from lms.authoring.models import Course, Item, Quiz
 from lms.core.db import commit, rollback
 from lms.core.errors import Conflict, Invalid, NotFound
-from lms.learning import bp, queries
+from lms.learning import bp, queries, services
 from lms.learning.models import QuizAttempt
-from lms.learning.permissions import require_view_course_page
 from lms.learning.services import quizzes
 
 QUIZ = "/formations/<int:course_id>/elements/<int:item_id>/quiz"
@@ -30,11 +28,10 @@ def quiz_helpers():
 
 
 def _quiz(course_id: int, item_id: int, *, answering: bool = True) -> tuple[Course, Item, Quiz]:
-    course = authoring.get_course(course_id, outline=False)
-    require_view_course_page(current_user, course)
-    item = queries.item_in_course(course, item_id)
-    if item is None or item.quiz is None:
-        raise NotFound()
+    item = services.learner_item(current_user, item_id, course_id=course_id)
+    course = item.module.course
+    if item.quiz is None:
+        raise NotFound(_("Ce questionnaire n'existe pas."), code="quiz_not_found")
     if answering:
         quizzes.check_open(course)  # a draft is previewed, never answered
     return course, item, item.quiz
@@ -135,9 +132,9 @@ def submit_answers(course_id: int, item_id: int, attempt_id: int):
     _course, item, quiz, attempt = _attempt(course_id, item_id, attempt_id)
     if attempt.submitted:
         return _already_sent(item, attempt)
-    attempt = quizzes.submit_attempt(current_user, quiz, attempt=attempt)
+    submitted = services.answer(current_user, quiz.id, {"answers": {}}, attempt=attempt)  # answers saved already
     commit()
-    return redirect(_to("learning.show_results", item, attempt))
+    return redirect(url_for("learning.show_results", course_id=course_id, item_id=item_id, attempt_id=submitted["id"]))
 
 
 @bp.get(ATTEMPT + "/resultats")
