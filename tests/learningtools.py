@@ -5,13 +5,14 @@ from types import SimpleNamespace
 
 import psycopg
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from lms.authoring import services as authoring
 from lms.authoring.models import PUBLISHED
 from lms.core import clock
 from lms.extensions import db
+from lms.learning.models import ItemProgress
 from tests.videotools import ready_video
 
 
@@ -48,6 +49,19 @@ def small_course(make):
     db.session.flush()
     return SimpleNamespace(course=course, trainer=trainer, pre=pre, film=film, text=text, graded=graded,
                            extra=extra, post=post)
+
+
+def page(client, path, status=200) -> str:
+    """The HTML of a GET, after checking its status (the start of the page in the message otherwise)."""
+    response = client.get(path)
+    assert response.status_code == status, response.get_data(as_text=True)[:800]
+    return response.get_data(as_text=True)
+
+
+def stored_progress(user, item) -> ItemProgress:
+    """The learner's progress row on the item as the database holds it now (re-read, never the session's copy)."""
+    return db.session.scalars(select(ItemProgress).where(ItemProgress.user_id == user.id, ItemProgress.item_id == item.id)
+                              .execution_options(populate_existing=True)).one()
 
 
 def right_answers(quiz) -> dict:

@@ -11,13 +11,13 @@ from lms.auth.services import issue_api_token
 from lms.authoring.models import DRAFT
 from lms.core.clock import utcnow
 from lms.extensions import db
-from lms.learning.models import ItemProgress, QuizAttempt
+from lms.learning.models import QuizAttempt
 from lms.learning.services import answers as steady_answers
 from lms.learning.services import quizzes
 from lms.learning.services.answers import answer as submit_answer
 from lms.learning.services.answers import steady_answer
 from tests.conftest import api_headers
-from tests.learningtools import right_answers, statements, wrong_answers
+from tests.learningtools import right_answers, statements, stored_progress, wrong_answers
 
 
 def answer(client, headers, quiz, answers):
@@ -27,11 +27,6 @@ def answer(client, headers, quiz, answers):
 def rows_of(user, quiz):
     return list(db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)
                                    .order_by(QuizAttempt.number).execution_options(populate_existing=True)))
-
-
-def progress_of(user, item):
-    return db.session.scalars(select(ItemProgress).where(ItemProgress.user_id == user.id, ItemProgress.item_id == item.id)
-                              .execution_options(populate_existing=True)).one()
 
 
 def test_an_answer_after_the_first_is_one_select_then_one_write(app, client, make, small_course):
@@ -66,7 +61,7 @@ def test_an_answer_after_the_first_is_one_select_then_one_write(app, client, mak
     assert [(a.number, a.score, a.passed, a.submitted) for a in attempts] == [(1, 0, False, True), (2, 0, False, True)]
     assert attempts[1].answers == wrong_answers(quiz) and attempts[1].id == body["id"]
     assert set(attempts[1].order["choices"]) == {str(q.id) for q in quiz.questions}
-    assert progress_of(learner, small_course.post).beacons == 2
+    assert stored_progress(learner, small_course.post).beacons == 2
 
 
 def test_the_answer_that_completes_the_item_goes_through_the_full_path(app, client, make, small_course):
@@ -78,7 +73,7 @@ def test_the_answer_that_completes_the_item_goes_through_the_full_path(app, clie
         assert answer(client, headers, quiz, right).get_json()["passed"] is True
     assert any("FROM course_completions" in s for s in seen)  # the full path checked the course
     assert not any("set_config" in s for s in seen)  # and its commit waits for the disk
-    assert progress_of(learner, small_course.post).completed_at is not None
+    assert stored_progress(learner, small_course.post).completed_at is not None
     with statements() as seen:  # completed already: a later answer is steady again
         assert answer(client, headers, quiz, right).get_json()["number"] == 3
     assert not any("FROM course_completions" in s for s in seen)
@@ -171,7 +166,7 @@ def test_the_steady_path_ends_exactly_where_the_full_path_does(make, small_cours
     attempts = [[(a.number, a.role, a.answers, a.score, a.passed, a.results, a.submitted) for a in rows_of(learner, quiz)]
                 for learner in (fast, full)]
     assert attempts[0] == attempts[1]
-    rows = [progress_of(learner, item) for learner in (fast, full)]
+    rows = [stored_progress(learner, item) for learner in (fast, full)]
     assert (rows[0].beacons, rows[0].completed_at is None) == (rows[1].beacons, rows[1].completed_at is None)
 
 
@@ -195,7 +190,7 @@ def test_the_answer_the_steady_path_declines_after_grading_it_is_graded_once(app
     reply = submit_answer(token, quiz.id, {"answers": right_answers(quiz)})
     assert len(graded) == 1 and reply["number"] == 2 and reply["passed"] is True and reply["attempts_left"] is None
     assert rows_of(learner, quiz)[1].id == reply["id"] == graded[0].id
-    assert progress_of(learner, small_course.post).completed_at is not None
+    assert stored_progress(learner, small_course.post).completed_at is not None
 
 
 def test_the_service_checks_the_token_it_is_handed(make, small_course):

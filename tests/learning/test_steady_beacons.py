@@ -13,7 +13,7 @@ from lms.extensions import db
 from lms.learning.models import ItemProgress
 from lms.learning.services.progress import learner_item, progress_state, record_beacon, record_video_progress
 from tests.conftest import api_headers, csrf_token, login_as
-from tests.learningtools import statements
+from tests.learningtools import statements, stored_progress
 
 COLUMNS = ("watched", "watched_ms", "duration_ms", "position_ms", "time_spent_ms", "beacons", "started_at",
            "completed_at")
@@ -140,13 +140,8 @@ def test_the_steady_path_ends_exactly_where_the_full_path_does(make, small_cours
         if reference.completed_at is not None:
             event("completed")
         assert answer == progress_state(reference)
-        assert columns(stored_row(fast, item)) == columns(reference)
+        assert columns(stored_progress(fast, item)) == columns(reference)
         assert reference.watched_ms <= 2 * (moment - first) / timedelta(milliseconds=1) + 15_000
-
-
-def stored_row(user, item) -> ItemProgress:
-    return db.session.scalars(select(ItemProgress).filter_by(user_id=user.id, item_id=item.id)
-                              .execution_options(populate_existing=True)).one()
 
 
 def columns(row) -> dict:
