@@ -95,7 +95,7 @@ class Config:
     # "nginx": media responses carry X-Accel-Redirect and nginx sends the bytes.
     MEDIA_ACCEL = env("MEDIA_ACCEL")
     MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", "/_media/")
-    # Lifetime of the signed media URLs the item page and the API issue (lms.media.signing).
+    # Lifetime of the signed media URLs the item page and the API issue (lms.videos.services.signing).
     MEDIA_URL_TTL_SECONDS = env_int("MEDIA_URL_TTL_SECONDS", 6 * 3600)
     # With MEDIA_ACCEL="nginx": media URLs are nginx secure links with this secret (the same in nginx's
     # secure_link_md5, README), checked by nginx alone; unset: the signed URLs go through the app.

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
-from lms.authoring.models import PUBLISHED, READY, VIDEO, Course, Item, Module, Video
+from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module
 from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
+from lms.videos.models import READY, Caption, Video
 
 VTT = b"WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour et bienvenue.\n\n00:00:01.000 --> 00:00:02.000\n<v Anne>La sant\xc3\xa9 mentale.</v>\n"
 
@@ -71,8 +72,6 @@ def ready_video(owner=None, *, content: bytes = b"\x00\x00\x00\x18ftypisom" + by
                   poster_key=storage.save_bytes(b"\xff\xd8\xff\xe0fake-jpeg", "posters", ".jpg").key, duration_s=2.0)
     db.session.add(video)
     db.session.flush()
-    from lms.authoring.models import Caption
-
     caption = storage.save_bytes(VTT, "captions", ".vtt")
     db.session.add(Caption(video=video, lang="fr", storage_key=caption.key, size=caption.size))
     commit()

@@ -6,19 +6,19 @@ from flask_babel import gettext as _
 
 from lms.api import bp
 from lms.api.common import authenticated, caller
-from lms.authoring import videos
-from lms.authoring.models import FAILED, Video
-from lms.authoring.permissions import require_edit_video, require_manage_videos, require_view_video
 from lms.core import uploads
 from lms.core.db import commit
 from lms.core.errors import BadRequest, UnsupportedMediaType
-from lms.media.urls import media_urls
+from lms.videos import services as videos
+from lms.videos.models import FAILED, Video
+from lms.videos.permissions import require_edit_video, require_manage_videos, require_view_video
+from lms.videos.services import media_urls
 
 MB = 1024 * 1024
 
 
 def video_state(video: Video, viewer=None) -> dict:
-    """With ``viewer`` (who may see the video), the media URLs are signed for them (lms.media.signing)."""
+    """With ``viewer`` (who may see the video), the media URLs are signed for them (lms.videos.services.signing)."""
     state = {"id": video.id, "title": video.title, "status": video.status, "duration_s": video.duration_s,
              **media_urls(video, viewer)}
     if video.status == FAILED:
@@ -67,7 +67,7 @@ def add_caption(video_id: int):
     lang = request.args.get("lang", "")
     caption = videos.add_caption(caller(), video, lang, request.get_data())
     commit()
-    return jsonify({"lang": caption.lang, "url": url_for("media.send_caption", video_id=video.id, lang=caption.lang)}), 201
+    return jsonify({"lang": caption.lang, "url": url_for("videos.send_caption", video_id=video.id, lang=caption.lang)}), 201
 
 
 @bp.put("/videos/<int:video_id>/transcript")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User
 from lms.auth.services import TOKEN_USER_ID, progress_providers, token_parameters
-from lms.authoring.models import PUBLISHED, READY, TEXT, VIDEO, Course, Item, Module, Video
+from lms.authoring.models import PUBLISHED, TEXT, VIDEO, Course, Item, Module
 from lms.core import privacy
 from lms.core.clock import as_utc, isoformat, utcnow
 from lms.core.db import plain_statements
@@ -27,6 +27,7 @@ from lms.extensions import db
 from lms.learning import intervals
 from lms.learning.completion import check_course_completion
 from lms.learning.models import ItemProgress, coverage_ratio
+from lms.videos.models import READY, Video
 
 COMPLETION_RATIO = 0.9       # a video completes when 90 % of it was really watched
 MAX_SEGMENTS = 200           # per beacon: a ~10 s beacon has one or a few

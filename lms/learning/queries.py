@@ -7,12 +7,13 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, or_, select
 
 from lms.auth.models import COORDINATOR, User
-from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Video
+from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module
 from lms.authoring.permissions import is_staff
 from lms.core.cache import cached
 from lms.core.db import plain_statements
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, ItemProgress
+from lms.videos.models import Video
 
 
 def catalogue(user: User) -> list[Course]:

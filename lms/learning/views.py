@@ -14,7 +14,7 @@ from lms.learning import bp, queries
 from lms.learning.course_page import course_page_parts
 from lms.learning.journey_views import certificate_of
 from lms.learning.permissions import is_preview, require_view_course_page
-from lms.media.urls import media_urls
+from lms.videos.services import media_urls
 
 
 def _viewable_course(course_id: int) -> Course:

@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from lms.authoring.models import Caption, Video
 from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
+from lms.videos.models import Caption, Video
 from tests.conftest import api_headers
 from tests.videotools import VTT
 

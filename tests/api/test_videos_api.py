@@ -4,9 +4,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from lms.authoring.models import Item, Video
+from lms.authoring.models import Item
 from lms.core.db import commit
 from lms.extensions import db
+from lms.videos.models import Video
 from tests.conftest import api_headers
 from tests.videotools import VTT, course_using, cut_short, make_video, ready_video, top_level_atoms
 

@@ -6,10 +6,10 @@ import re
 import pytest
 
 from lms.authoring import services
-from lms.authoring.models import Caption, Video
 from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
+from lms.videos.models import Caption, Video
 from tests.conftest import csrf_token, login_as, post_form
 from tests.videotools import VTT
 

@@ -4,12 +4,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lms.authoring import services
-from lms.authoring.models import PUBLISHED, Caption, Video
+from lms.authoring.models import PUBLISHED
 from lms.authoring.permissions import can_edit_course, can_view_course
 from lms.authoring.quizzes import quiz_errors, validate_quiz
 from lms.core import storage
 from lms.core.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
+from lms.videos.models import Caption, Video
 from tests.videotools import VTT
 
 

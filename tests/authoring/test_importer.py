@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.authoring.importer import CourseFilesInvalid, import_course
-from lms.authoring.models import DRAFT, PUBLISHED, READY, Course, Item, Video
+from lms.authoring.models import DRAFT, PUBLISHED, Course, Item
 from lms.authoring.services import publish_problems
 from lms.extensions import db
+from lms.videos.models import READY, Video
 
 SAMPLE = Path(__file__).resolve().parents[2] / "courses" / "sensibilisation-sante-mentale"
 

@@ -230,8 +230,8 @@ def test_every_form_reads_its_text_through_the_cleaner():
 
     import lms.auth.forms
     import lms.authoring.forms
-    import lms.authoring.video_forms
     import lms.certificates.forms
+    import lms.videos.forms
     from lms.core import forms
 
     def subclasses(cls):
@@ -241,7 +241,7 @@ def test_every_form_reads_its_text_through_the_cleaner():
 
     app_forms = [cls for cls in subclasses(PlainForm) if cls.__module__.startswith("lms.")]
     assert {cls.__module__ for cls in app_forms} >= {
-        lms.auth.forms.__name__, lms.authoring.forms.__name__, lms.authoring.video_forms.__name__,
+        lms.auth.forms.__name__, lms.authoring.forms.__name__, lms.videos.forms.__name__,
         lms.certificates.forms.__name__}
     assert [cls.__name__ for cls in app_forms if not issubclass(cls, forms.Form | forms.Subform)] == []
 

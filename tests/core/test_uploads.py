@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import werkzeug.wrappers.request
 
-from lms.authoring.models import Video
 from lms.core import storage, uploads
 from lms.extensions import db
+from lms.videos.models import Video
 from tests.conftest import api_headers, csrf_token, login_as
 from tests.videotools import VTT, ready_video
 
@@ -155,7 +155,7 @@ def test_no_csrf_token_or_an_error_in_the_view_leaves_nothing(app, client, train
                                                              monkeypatch):
     response = post(client, "/edition/videos", multipart({"title": "Sans jeton"}, MP4_HEAD + bytes(MB)))
     assert response.status_code == 400 and db.session.query(Video).count() == 0
-    monkeypatch.setattr("lms.authoring.videos.sniff_container", lambda head: 1 / 0)
+    monkeypatch.setattr("lms.videos.services.library.sniff_container", lambda head: 1 / 0)
     response = post(client, "/api/v1/videos", multipart({"title": "Erreur"}, MP4_HEAD + bytes(MB)),
                     headers=trainer_headers)
     assert response.status_code == 500

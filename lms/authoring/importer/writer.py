@@ -9,13 +9,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from lms.auth.models import User
-from lms.authoring import slides as slide_films
-from lms.authoring import vtt
-from lms.authoring.models import DRAFT, FAILED, PROCESSING, QUIZ, VIDEO, Choice, Course, Item, Module, Question, Quiz, Video
+from lms.authoring.models import DRAFT, QUIZ, VIDEO, Choice, Course, Item, Module, Question, Quiz
 from lms.authoring.permissions import require_create_course, require_edit_course
-from lms.authoring.videos import process_video, save_caption, write_transcript
 from lms.core import storage
 from lms.extensions import db
+from lms.videos.models import FAILED, PROCESSING, Video
+from lms.videos.services import process_video, save_caption, vtt, write_transcript
+from lms.videos.services import slides as slide_films
 
 from .reader import CourseFilesInvalid
 from .validate import read_course

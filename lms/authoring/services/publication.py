@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms.auth.models import User
-from lms.authoring.models import FAILED, MULTIPLE, QUIZ, READY, TEXT, VIDEO, Course, Item, Module
+from lms.authoring.models import MULTIPLE, QUIZ, TEXT, VIDEO, Course, Item, Module
 from lms.authoring.permissions import require_edit_course
 from lms.core.errors import Invalid
 from lms.extensions import db
+from lms.videos.models import FAILED, READY
 
 
 def _problem_entries(course: Course) -> list[tuple[tuple, str]]:

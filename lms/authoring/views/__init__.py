@@ -1,2 +1,2 @@
-"""HTML routes of the authoring domain: courses (courses.py) and the video library (videos.py)."""
-from lms.authoring.views import courses, videos  # noqa: F401
+"""HTML routes of the authoring domain: courses (courses.py) and the quiz editor (quiz_editor.py)."""
+from lms.authoring.views import courses  # noqa: F401

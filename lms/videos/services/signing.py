@@ -1,9 +1,12 @@
 """Signed media URLs: the permission is checked when the URL is issued, not at each byte range.
 
-``media_urls(video, viewer)`` (lms.media.urls) has already checked that ``viewer`` may see the
+``media_urls(video, viewer)`` (lms.videos.services.urls) has already checked that ``viewer`` may see the
 video. It adds ``?k=<storage key>&e=<expiry>&u=<viewer id>&s=<signature>`` to each URL, where the
 signature is an HMAC-SHA256 (key derived from ``SECRET_KEY``) over the video id, the kind of file
 (``stream``, ``poster``, ``captions:<lang>``), the storage key, the expiry and the viewer's id.
+The MAC is itsdangerous's Signer (HMAC key derivation with a salt, then HMAC-SHA256, base64url); the
+expiry and the URL's layout are ours, since its TimestampSigner stamps the signing second into the token,
+which would give each page load new URLs that no browser cache could reuse.
 A request carrying a valid signature is served from the storage key alone: no session, no
 user, no SQL. A request carrying ``s`` with a wrong, altered or expired signature is 403 (it
 never falls back to the cookie). Without ``s`` the routes check the session or bearer token.
@@ -26,14 +29,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from flask import current_app, request
+from flask import current_app
+from itsdangerous import Signer
 
 from lms.core.errors import Forbidden
 from lms.core.web import decimal
@@ -53,15 +57,17 @@ class SignedMedia:
 
 
 @lru_cache(maxsize=4)
-def _mac_key(secret: str | bytes) -> bytes:
-    secret = secret.encode() if isinstance(secret, str) else secret
-    return hmac.new(secret, b"lms.media.signed-url.v1", hashlib.sha256).digest()
+def _signer(secret: str | bytes) -> Signer:
+    return Signer(secret, salt="lms.media.signed-url.v1", key_derivation="hmac", digest_method=hashlib.sha256)
+
+
+def _message(video_id: int, kind: str, key: str, expires: int, viewer_id: int) -> bytes:
+    return f"{video_id}\n{kind}\n{key}\n{expires}\n{viewer_id}".encode()
 
 
 def _signature(video_id: int, kind: str, key: str, expires: int, viewer_id: int) -> str:
-    message = f"{video_id}\n{kind}\n{key}\n{expires}\n{viewer_id}".encode()
-    digest = hmac.new(_mac_key(current_app.config["SECRET_KEY"]), message, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    signer = _signer(current_app.config["SECRET_KEY"])
+    return signer.get_signature(_message(video_id, kind, key, expires, viewer_id)).decode()
 
 
 def expiry(now: float | None = None) -> int:
@@ -78,17 +84,16 @@ def sign(video_id: int, kind: str, key: str, viewer_id: int, *, now: float | Non
             "s": _signature(video_id, kind, key, expires, viewer_id)}
 
 
-def verified(video_id: int, kind: str) -> SignedMedia | None:
-    """None when the request carries no signature; the signed file when it is valid; else Forbidden."""
-    args = request.args
+def verified(video_id: int, kind: str, args: Mapping[str, str]) -> SignedMedia | None:
+    """None when the request's ``args`` carry no signature; the signed file when it is valid; else Forbidden."""
     signature = args.get("s")
     if signature is None:
         return None
     key, expires, viewer = args.get("k", ""), decimal(args.get("e"), 12), decimal(args.get("u"), 12)
     if expires is None or viewer is None or not key:
         raise Forbidden()
-    expected = _signature(video_id, kind, key, expires, viewer)
-    if not hmac.compare_digest(expected.encode(), signature.encode()) or expires < time.time():
+    signer = _signer(current_app.config["SECRET_KEY"])
+    if not signer.verify_signature(_message(video_id, kind, key, expires, viewer), signature) or expires < time.time():
         raise Forbidden()
     return SignedMedia(key=key, viewer_id=viewer)
 

@@ -1,8 +1,8 @@
-"""Videos, posters and captions. Access as for the video (lms.authoring.permissions.can_view_video):
+"""Delivery of videos, posters and captions. Access as for the video (permissions.can_view_video):
 trainers and coordinators, and learners once a published course uses it.
 
 Two ways in:
-- a signed URL (lms.media.signing), issued by the item page and GET /api/v1/videos/{id} after the
+- a signed URL (services/signing.py), issued by the item page and GET /api/v1/videos/{id} after the
   permission check: served from the storage key it carries, with no session, user or SQL at all;
   a wrong or expired signature is 403, and a file no longer stored (replaced) 404;
 - a plain URL: the browser's session cookie or an API bearer token, checked at each request."""
@@ -13,12 +13,12 @@ from flask.globals import request_ctx
 from flask_login import current_user
 
 from lms.auth.services import user_for_api_token
-from lms.authoring.models import READY, Video
-from lms.authoring.permissions import require_view_video
-from lms.authoring.videos import get_video
 from lms.core.errors import NotFound, Unauthorized
-from lms.core.ranges import send_media
-from lms.media import bp, signing
+from lms.videos import bp
+from lms.videos.models import READY, Video
+from lms.videos.permissions import require_view_video
+from lms.videos.services import get_video, signing
+from lms.videos.views.ranges import send_media
 
 
 def viewer():
@@ -54,7 +54,7 @@ def forget_session() -> None:
 
 def send_signed(video_id: int, kind: str, mimetype: str):
     """The response for a signed URL, or None when the request carries no signature."""
-    signed = signing.verified(video_id, kind)
+    signed = signing.verified(video_id, kind, request.args)
     if signed is None:
         return None
     try:
@@ -65,7 +65,7 @@ def send_signed(video_id: int, kind: str, mimetype: str):
     return response
 
 
-@bp.get("/videos/<int:video_id>/stream.mp4")
+@bp.get("/media/videos/<int:video_id>/stream.mp4")
 def stream_video(video_id: int):
     if (response := send_signed(video_id, "stream", "video/mp4")) is not None:
         return response
@@ -75,7 +75,7 @@ def stream_video(video_id: int):
     return send_media(video.stream_key, "video/mp4")
 
 
-@bp.get("/videos/<int:video_id>/poster.jpg")
+@bp.get("/media/videos/<int:video_id>/poster.jpg")
 def send_poster(video_id: int):
     if (response := send_signed(video_id, "poster", "image/jpeg")) is not None:
         return response
@@ -85,7 +85,7 @@ def send_poster(video_id: int):
     return send_media(video.poster_key, "image/jpeg")
 
 
-@bp.get("/videos/<int:video_id>/captions/<lang>.vtt")
+@bp.get("/media/videos/<int:video_id>/captions/<lang>.vtt")
 def send_caption(video_id: int, lang: str):
     if (response := send_signed(video_id, f"captions:{lang}", "text/vtt")) is not None:
         return response

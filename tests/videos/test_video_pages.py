@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from lms.authoring import videos
-from lms.authoring.models import FAILED, PROCESSING, READY, Video
 from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
+from lms.videos import services as videos
+from lms.videos.models import FAILED, PROCESSING, READY, Video
+from lms.videos.services import processing
 from tests.conftest import api_headers, csrf_token, login_as, post_form
 from tests.videotools import VTT, course_using, cut_short, make_video, ready_video
 
@@ -48,7 +49,7 @@ def trainer(client, make):
 def test_the_library_lists_every_video_with_its_state_duration_and_captions(client, make, trainer):
     ready = ready_video(trainer)
     db.session.add_all([Video(title="Film en cours", owner_id=trainer.id, status=PROCESSING),
-                        Video(title="Film raté", owner_id=trainer.id, status=FAILED, error=videos.NO_VIDEO_STREAM)])
+                        Video(title="Film raté", owner_id=trainer.id, status=FAILED, error=processing.NO_VIDEO_STREAM)])
     commit()
     response = client.get(LIBRARY)
     assert response.status_code == 200
@@ -59,7 +60,7 @@ def test_the_library_lists_every_video_with_its_state_duration_and_captions(clie
     assert "Prête" in row and "0:02" in row and '<span lang="fr">Français</span> (fr)' in row
     assert "Vous modifiez les vidéos que vous avez envoyées" not in html  # all of them are theirs
     assert "En cours de traitement" in html and "Film en cours" in html
-    assert "Échec du traitement" in html and videos.NO_VIDEO_STREAM in html
+    assert "Échec du traitement" in html and processing.NO_VIDEO_STREAM in html
     assert 'enctype="multipart/form-data"' in html and 'name="file"' in html and "<progress" in html
     assert 'src="/static/js/upload.js"' in html and 'href="/static/css/videos.css"' in html
     assert "2048 Mo au maximum" in html
@@ -222,7 +223,7 @@ def test_the_page_lists_the_courses_using_the_video(client, trainer):
 
 
 def test_a_failed_video_shows_why(client, trainer):
-    video = Video(title="Film", owner_id=trainer.id, status=FAILED, error=videos.TRUNCATED)
+    video = Video(title="Film", owner_id=trainer.id, status=FAILED, error=processing.TRUNCATED)
     db.session.add(video)
     commit()
     html = text(client.get(page_of(video)))

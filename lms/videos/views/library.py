@@ -1,10 +1,10 @@
-"""Authoring pages: the trainers' video library (upload, processing state, captions, transcript).
+"""The trainers' video library pages (upload, processing state, captions, transcript).
 
 Trainers and coordinators see the whole library and upload (permissions.can_manage_videos); a video's
 page, where its captions and transcript are changed, is for those who may edit it (can_edit_video: its
 owner, a trainer of a course that uses it through an item that grants it, a coordinator), as in the API;
 others get 403, including a trainer who merely reuses the video in a course of theirs. The upload is received
-straight into the media store (lms.core.uploads) and kept by videos.create_video, exactly as
+straight into the media store (lms.core.uploads) and kept by services.create_video, exactly as
 ``POST /api/v1/videos`` does.
 """
 from __future__ import annotations
@@ -14,16 +14,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from lms.authoring import bp, videos
-from lms.authoring.models import Video
-from lms.authoring.permissions import editable_video_ids, require_edit_video, require_manage_videos
-from lms.authoring.video_forms import CaptionForm, TranscriptForm, VideoUploadForm
 from lms.core import uploads
 from lms.core.db import commit, rollback
 from lms.core.errors import DomainError, TooLarge
 from lms.core.pagination import paginate
 from lms.core.web import show_errors
 from lms.extensions import csrf
+from lms.videos import bp, queries, services
+from lms.videos.forms import CaptionForm, TranscriptForm, VideoUploadForm
+from lms.videos.models import Video
+from lms.videos.permissions import editable_video_ids, require_edit_video, require_manage_videos
 
 MB = 1024 * 1024
 CAPTION_PREFIX = "vtt"  # two forms on the video page: distinct field ids
@@ -47,14 +47,14 @@ def _show(form, exc: DomainError, field: str, renamed: dict | None = None) -> No
 
 def _editable(video_id: int) -> Video:
     require_manage_videos(current_user)  # learners: 403 whether the video exists or not
-    video = videos.get_video(video_id)
+    video = services.get_video(video_id)
     require_edit_video(current_user, video)
     return video
 
 
 def _library(form: VideoUploadForm):
-    page = paginate(videos.library(), per_page=50)
-    return render_template("authoring/video_list.html", page=page, form=form,
+    page = paginate(queries.library(), per_page=50)
+    return render_template("videos/list.html", page=page, form=form,
                            editable=editable_video_ids(current_user, (video.id for video in page.items)),
                            max_mb=max(1, _max_upload_bytes() // MB), max_bytes=_max_upload_bytes())
 
@@ -62,7 +62,7 @@ def _library(form: VideoUploadForm):
 def _video_page(video: Video, caption_form: CaptionForm | None = None, transcript_form: TranscriptForm | None = None):
     caption_form = caption_form or CaptionForm(formdata=None, prefix=CAPTION_PREFIX)
     transcript_form = transcript_form or TranscriptForm(formdata=None, data={"transcript": video.transcript or ""})
-    return render_template("authoring/video_show.html", video=video, courses=videos.courses_using(video),
+    return render_template("videos/show.html", video=video, courses=queries.courses_using(video),
                            caption_form=caption_form, transcript_form=transcript_form)
 
 
@@ -91,7 +91,7 @@ def upload_video():
         if not form.validate_on_submit():
             return _library(form), 422
         try:
-            video = videos.create_video(current_user, form.file.data.stream, form.title.data, max_bytes=max_bytes)
+            video = services.create_video(current_user, form.file.data.stream, form.title.data, max_bytes=max_bytes)
             video_id = video.id
             commit()  # then the processing trigger is dispatched
         except DomainError as exc:
@@ -99,7 +99,7 @@ def upload_video():
             _show(form, exc, "file")
             return _library(form), exc.status
     flash(_("Vidéo envoyée. Elle sera prête à la fin de son traitement."), "success")
-    target = url_for("authoring.show_video", video_id=video_id)
+    target = url_for("videos.show_video", video_id=video_id)
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
         return "", 201, {"Location": target}  # upload.js goes there itself; the message waits for that page
     return redirect(target)
@@ -118,7 +118,7 @@ def upload_caption(video_id: int):
     form = CaptionForm(prefix=CAPTION_PREFIX)
     if form.validate_on_submit():
         try:
-            caption = videos.add_caption(current_user, video, form.lang.data.strip(), form.file.data.read())
+            caption = services.add_caption(current_user, video, form.lang.data.strip(), form.file.data.read())
             lang = caption.lang
             commit()
         except DomainError as exc:
@@ -126,7 +126,7 @@ def upload_caption(video_id: int):
             _show(form, exc, "file", {"body": "file"})
         else:
             flash(_("Sous-titres « %(lang)s » enregistrés.", lang=lang), "success")
-            return redirect(url_for("authoring.show_video", video_id=video_id))
+            return redirect(url_for("videos.show_video", video_id=video_id))
     return _video_page(video, caption_form=form), 422
 
 
@@ -137,7 +137,7 @@ def edit_transcript(video_id: int):
     form = TranscriptForm()
     if form.validate_on_submit():
         try:
-            videos.set_transcript(current_user, video, form.transcript.data or "")
+            services.set_transcript(current_user, video, form.transcript.data or "")
             from_captions = video.transcript_from_captions
             commit()
         except DomainError as exc:
@@ -146,5 +146,5 @@ def edit_transcript(video_id: int):
         else:
             flash(_("La transcription reprend le texte des sous-titres français.") if from_captions
                   else _("Transcription enregistrée."), "success")
-            return redirect(url_for("authoring.show_video", video_id=video_id))
+            return redirect(url_for("videos.show_video", video_id=video_id))
     return _video_page(video, transcript_form=form), 422

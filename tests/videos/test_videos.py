@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from lms.authoring import integrity, videos
-from lms.authoring.models import FAILED, PROCESSING, READY, Video
 from lms.core import outbox, storage
 from lms.core.db import commit
 from lms.core.errors import Forbidden, Invalid, TooLarge, UnsupportedMediaType
 from lms.extensions import db
+from lms.videos import services as videos
+from lms.videos.models import FAILED, PROCESSING, READY, Video
+from lms.videos.services import integrity, processing
 from tests.videotools import VTT, course_using, cut_short, make_video, top_level_atoms
 
 
@@ -36,9 +37,9 @@ def test_mp4_without_faststart_comes_out_with_moov_before_mdat_by_remuxing(make,
     assert atoms.index("moov") < atoms.index("mdat")
     assert 1.9 <= video.duration_s <= 2.1 and (video.width, video.height) == (320, 240)
     assert storage.read_bytes(video.poster_key)[:3] == b"\xff\xd8\xff"
-    made = videos.probe(storage.path(video.stream_key))
+    made = processing.probe(storage.path(video.stream_key))
     assert (made.video_codec, made.audio_codec, made.pix_fmt) == ("h264", "aac", "yuv420p")
-    assert videos.can_remux(videos.probe(source))  # copied, not transcoded
+    assert processing.can_remux(processing.probe(source))  # copied, not transcoded
     assert outbox.tasks_with_prefix(f"process_video:{video.id}:")[0].status == outbox.SENT
 
 
@@ -46,7 +47,7 @@ def test_mpeg4_and_mp3_in_avi_are_transcoded_to_h264_aac(make, tmp_path):
     source = make_video(tmp_path / "old.avi", vcodec="mpeg4", acodec="libmp3lame", extra=())
     video = upload(make.trainer(), source)
     assert video.status == READY, video.error
-    made = videos.probe(storage.path(video.stream_key))
+    made = processing.probe(storage.path(video.stream_key))
     assert (made.video_codec, made.audio_codec) == ("h264", "aac")
     atoms = top_level_atoms(storage.path(video.stream_key))
     assert atoms.index("moov") < atoms.index("mdat")
@@ -56,7 +57,7 @@ def test_matroska_without_sound_is_transcoded(make, tmp_path):
     source = make_video(tmp_path / "v.mkv", vcodec="mpeg4", acodec=None, extra=(), fmt="matroska")
     video = upload(make.trainer(), source)
     assert video.status == READY, video.error
-    assert videos.probe(storage.path(video.stream_key)).audio_codec is None
+    assert processing.probe(storage.path(video.stream_key)).audio_codec is None
 
 
 def test_a_text_file_named_mp4_is_refused_and_not_kept(app, make, tmp_path):
@@ -194,7 +195,7 @@ def test_an_item_grants_the_video_only_if_who_attached_it_could_change_it(make):
     an item of their own course at a colleague's film plays it without gaining the right to change it; the
     video's owner or a coordinator attaching it hands it to the course's trainer."""
     from lms.authoring import services
-    from lms.authoring.permissions import can_edit_video, editable_video_ids
+    from lms.videos.permissions import can_edit_video, editable_video_ids
 
     owner, reuser = make.trainer(), make.trainer()
     video = Video(title="Film", owner_id=owner.id, status=READY)
@@ -232,11 +233,11 @@ def test_a_video_stuck_in_processing_is_triggered_again_then_failed(app, make):
     video = Video(title="Film", status=PROCESSING, original_key=storage.save_bytes(b"x", "originals").key)
     db.session.add(video)
     db.session.flush()
-    videos._trigger_processing(video, attempt=1)
+    processing.trigger_processing(video, attempt=1)
     lease = timedelta(seconds=app.config["VIDEO_PROCESSING_LEASE_SECONDS"] + 60)
 
     def age_everything():
-        video.created_at = videos.utcnow() - 4 * lease
+        video.created_at = processing.utcnow() - 4 * lease
         for trigger in outbox.tasks_with_prefix(f"process_video:{video.id}:"):
             trigger.created_at -= lease
         db.session.flush()

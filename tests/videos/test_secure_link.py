@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from lms.media import signing
+from lms.videos.services import signing
 from tests.conftest import FreshGlobalsClient, api_headers, login_as
-from tests.media.conftest import CONTENT, SIZE
-from tests.media.nginx_runner import nginx_missing, secure_link_location
+from tests.videos.conftest import CONTENT, SIZE
+from tests.videos.nginx_runner import nginx_missing, secure_link_location
 from tests.videotools import VTT
 
 SECRET = "f3a9c1d07be24e5a8c6d1f0e2b4a7c9d"

@@ -1,6 +1,6 @@
 """Forms of the trainers' video library. Labels and hints in French through Flask-Babel's lazy gettext.
 
-The files are checked by the services (lms.authoring.videos): the bytes of a video, the lines of a
+The files are checked by the services (lms.videos.services): the bytes of a video, the lines of a
 WebVTT file. These forms only ask for what must be there.
 """
 from flask_babel import lazy_gettext as _l

@@ -1,9 +1,9 @@
 """Media delivery: byte ranges, validators, access, captions, X-Accel-Redirect."""
 import pytest
 
-from lms.core.ranges import UNSATISFIABLE, ByteRange, parse_range
+from lms.videos.views.ranges import UNSATISFIABLE, ByteRange, parse_range
 from tests.conftest import api_headers, login_as
-from tests.media.conftest import CONTENT, SIZE
+from tests.videos.conftest import CONTENT, SIZE
 from tests.videotools import VTT, course_using
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import current_app
 from PIL import Image, ImageDraw, ImageFont
 
-from lms.authoring.videos import ffmpeg_exe
+from lms.videos.services.processing import ffmpeg_exe
 
 RENDERER_VERSION = 1
 FOOTER = "Diaporama de démonstration"
@@ -25,7 +25,7 @@ BACKGROUND, INK, ACCENT, MUTED = (16, 24, 48), (255, 255, 255), (255, 214, 102),
 NOTES = (523.25, 659.25, 783.99, 440.0, 587.33, 698.46, 493.88, 392.0)
 
 
-FONTS = Path(__file__).resolve().parent / "fonts"  # DejaVu Sans, shipped with the app (free licence beside it)
+FONTS = Path(__file__).resolve().parents[2] / "core" / "fonts"  # DejaVu Sans, shipped with the app (free licence beside it)
 FONT_CANDIDATES = {
     "regular": (str(FONTS / "DejaVuSans.ttf"), "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     "bold": (str(FONTS / "DejaVuSans-Bold.ttf"), "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),

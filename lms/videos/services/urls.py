@@ -1,17 +1,17 @@
-"""Where a video's files are served (the routes of lms.media.views), for the API and the pages."""
+"""Where a video's files are served (the routes of lms.videos.views.media), for the API and the pages."""
 from __future__ import annotations
 
 from flask import url_for
 
 from lms.auth.models import User
-from lms.authoring.models import READY, Video
-from lms.media import signing
+from lms.videos.models import READY, Video
+from lms.videos.services import signing
 
 
 def media_urls(video: Video, viewer: User | None = None) -> dict:
     """stream_url, poster_url (None until made) and the captions with their URLs.
 
-    With ``viewer``, each URL carries a short-lived signature for that viewer (lms.media.signing):
+    With ``viewer``, each URL carries a short-lived signature for that viewer (services/signing.py):
     the caller must have checked that the viewer may see the video (can_view_video). Without it,
     plain URLs that the media routes check against the session or bearer token at each request.
     With LMS_MEDIA_ACCEL=nginx and LMS_MEDIA_SECURE_LINK_SECRET, the viewer's URLs are nginx
@@ -27,9 +27,9 @@ def media_urls(video: Video, viewer: User | None = None) -> dict:
         return url_for(endpoint, video_id=video.id, **values)
 
     return {
-        "stream_url": url("media.stream_video", "stream", video.stream_key)
+        "stream_url": url("videos.stream_video", "stream", video.stream_key)
         if video.status == READY and video.stream_key else None,
-        "poster_url": url("media.send_poster", "poster", video.poster_key) if video.poster_key else None,
-        "captions": [{"lang": c.lang, "url": url("media.send_caption", f"captions:{c.lang}", c.storage_key, lang=c.lang)}
+        "poster_url": url("videos.send_poster", "poster", video.poster_key) if video.poster_key else None,
+        "captions": [{"lang": c.lang, "url": url("videos.send_caption", f"captions:{c.lang}", c.storage_key, lang=c.lang)}
                      for c in video.captions],
     }

@@ -9,10 +9,10 @@ from sqlalchemy.engine import Engine
 from werkzeug.wsgi import FileWrapper
 
 from lms.core import storage
-from lms.core.ranges import FileRange, send_media
-from lms.media import signing
+from lms.videos.services import signing
+from lms.videos.views.ranges import FileRange, send_media
 from tests.conftest import FreshGlobalsClient, api_headers, login_as
-from tests.media.conftest import CONTENT, SIZE
+from tests.videos.conftest import CONTENT, SIZE
 from tests.videotools import VTT, course_using, ready_video
 
 

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.authoring import vtt
+from lms.videos.services import vtt
 
 
 def error_of(text: str) -> vtt.VttError:
