@@ -26,6 +26,15 @@ def video_state(video: Video, viewer=None) -> dict:
     return state
 
 
+def _changed_video(video_id: int, mimetypes: tuple[str, ...], expected: str) -> Video:
+    """The video the caller may change (404, 403), sent a body of one of ``mimetypes`` (else 415 saying ``expected``)."""
+    video = videos.get_video(video_id)
+    require_edit_video(caller(), video)
+    if request.mimetype not in mimetypes:
+        raise UnsupportedMediaType(expected)
+    return video
+
+
 @bp.post("/videos")
 @authenticated
 def upload_video():
@@ -43,9 +52,7 @@ def upload_video():
                                     max_bytes=max_bytes)
         video_id, status = video.id, video.status
         commit()  # then the processing trigger is dispatched
-    response = jsonify({"id": video_id, "status": status})
-    response.headers["Location"] = url_for("api.get_video", video_id=video_id)
-    return response, 202
+    return jsonify({"id": video_id, "status": status}), 202, {"Location": url_for("api.get_video", video_id=video_id)}
 
 
 @bp.get("/videos/<int:video_id>")
@@ -60,10 +67,7 @@ def get_video(video_id: int):
 @authenticated
 def add_caption(video_id: int):
     """201 ``{lang, url}``; 422 with the faulty line when the body is not valid WebVTT."""
-    video = videos.get_video(video_id)
-    require_edit_video(caller(), video)
-    if request.mimetype not in ("text/vtt", "text/plain"):
-        raise UnsupportedMediaType(_("Corps WebVTT attendu (Content-Type: text/vtt)."))
+    video = _changed_video(video_id, ("text/vtt", "text/plain"), _("Corps WebVTT attendu (Content-Type: text/vtt)."))
     lang = request.args.get("lang", "")
     caption = videos.add_caption(caller(), video, lang, request.get_data())
     commit()
@@ -73,10 +77,8 @@ def add_caption(video_id: int):
 @bp.put("/videos/<int:video_id>/transcript")
 @authenticated
 def set_transcript(video_id: int):
-    video = videos.get_video(video_id)
-    require_edit_video(caller(), video)
-    if request.mimetype not in ("text/plain", "text/markdown"):
-        raise UnsupportedMediaType(_("Corps texte attendu (Content-Type: text/plain ou text/markdown)."))
+    video = _changed_video(video_id, ("text/plain", "text/markdown"),
+                           _("Corps texte attendu (Content-Type: text/plain ou text/markdown)."))
     try:
         text = request.get_data().decode("utf-8")
     except UnicodeDecodeError:

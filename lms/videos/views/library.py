@@ -38,11 +38,29 @@ def _too_large() -> TooLarge:
                       mb=max(1, _max_upload_bytes() // MB)))
 
 
-def _show(form, exc: DomainError, field: str, renamed: dict | None = None) -> None:
-    """A service's error next to the form's fields; an error about no field goes next to ``field``."""
-    renamed = renamed or {}
-    fields = {renamed.get(name, name): why for name, why in exc.fields.items()} or {field: exc.message}
+def _show(form, exc: DomainError, field: str) -> None:
+    """A service's error next to the form's fields; an error about no field, or about the request's body (the
+    API's name for the file or the text), goes next to ``field``."""
+    fields = {field if name == "body" else name: why for name, why in exc.fields.items()} or {field: exc.message}
     show_errors(form, DomainError(exc.message, fields=fields))
+
+
+def _apply(form, field: str, change):
+    """``change()``, one service call, then the commit: (its result, None); on a DomainError the transaction is
+    rolled back and the error shown on ``form`` (see _show): (None, the error)."""
+    try:
+        result = change()
+        commit()  # an upload's processing trigger is dispatched then
+    except DomainError as exc:
+        rollback()
+        _show(form, exc, field)
+        return None, exc
+    return result, None
+
+
+def _changed(video_id: int, message: str):
+    flash(message, "success")
+    return redirect(url_for("videos.show_video", video_id=video_id))
 
 
 def _editable(video_id: int) -> Video:
@@ -90,14 +108,10 @@ def upload_video():
             return _library(form), 413
         if not form.validate_on_submit():
             return _library(form), 422
-        try:
-            video = services.create_video(current_user, form.file.data.stream, form.title.data, max_bytes=max_bytes)
-            video_id = video.id
-            commit()  # then the processing trigger is dispatched
-        except DomainError as exc:
-            rollback()
-            _show(form, exc, "file")
-            return _library(form), exc.status
+        video_id, error = _apply(form, "file", lambda: services.create_video(
+            current_user, form.file.data.stream, form.title.data, max_bytes=max_bytes).id)
+        if error is not None:
+            return _library(form), error.status
     flash(_("Vidéo envoyée. Elle sera prête à la fin de son traitement."), "success")
     target = url_for("videos.show_video", video_id=video_id)
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
@@ -117,16 +131,10 @@ def upload_caption(video_id: int):
     video = _editable(video_id)
     form = CaptionForm(prefix=CAPTION_PREFIX)
     if form.validate_on_submit():
-        try:
-            caption = services.add_caption(current_user, video, form.lang.data.strip(), form.file.data.read())
-            lang = caption.lang
-            commit()
-        except DomainError as exc:
-            rollback()
-            _show(form, exc, "file", {"body": "file"})
-        else:
-            flash(_("Sous-titres « %(lang)s » enregistrés.", lang=lang), "success")
-            return redirect(url_for("videos.show_video", video_id=video_id))
+        lang, error = _apply(form, "file", lambda: services.add_caption(
+            current_user, video, form.lang.data.strip(), form.file.data.read()).lang)
+        if error is None:
+            return _changed(video_id, _("Sous-titres « %(lang)s » enregistrés.", lang=lang))
     return _video_page(video, caption_form=form), 422
 
 
@@ -136,15 +144,9 @@ def edit_transcript(video_id: int):
     video = _editable(video_id)
     form = TranscriptForm()
     if form.validate_on_submit():
-        try:
-            services.set_transcript(current_user, video, form.transcript.data or "")
-            from_captions = video.transcript_from_captions
-            commit()
-        except DomainError as exc:
-            rollback()
-            _show(form, exc, "transcript", {"body": "transcript"})
-        else:
-            flash(_("La transcription reprend le texte des sous-titres français.") if from_captions
-                  else _("Transcription enregistrée."), "success")
-            return redirect(url_for("videos.show_video", video_id=video_id))
+        from_captions, error = _apply(form, "transcript", lambda: services.set_transcript(
+            current_user, video, form.transcript.data or "").transcript_from_captions)
+        if error is None:
+            return _changed(video_id, _("La transcription reprend le texte des sous-titres français.") if from_captions
+                            else _("Transcription enregistrée."))
     return _video_page(video, transcript_form=form), 422
