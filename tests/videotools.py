@@ -65,14 +65,28 @@ def course_using(video: Video, *, published: bool, slug: str | None = None) -> C
     return course
 
 
-def ready_video(owner=None, *, content: bytes = b"\x00\x00\x00\x18ftypisom" + bytes(range(256)) * 40) -> Video:
-    """A ready video whose files are plain bytes (no ffmpeg): for delivery and permission tests."""
-    video = Video(title="Film", owner_id=owner.id if owner else None, status=READY,
-                  stream_key=storage.save_bytes(content, "videos", ".mp4").key, stream_size=len(content),
-                  poster_key=storage.save_bytes(b"\xff\xd8\xff\xe0fake-jpeg", "posters", ".jpg").key, duration_s=2.0)
+def stored_video(owner=None, *, title: str = "Film", status: str = READY, captions: bool = True,
+                 transcript: str | None = "Bonjour.", **files) -> Video:
+    """A video row (duration 2 s) with, unless ``captions`` is False, its French captions (VTT) in the media store;
+    ``files`` are its stream and poster keys when it needs them. Committed."""
+    video = Video(title=title, owner_id=owner.id if owner else None, status=status, transcript=transcript,
+                  duration_s=2.0, **files)
     db.session.add(video)
     db.session.flush()
-    caption = storage.save_bytes(VTT, "captions", ".vtt")
-    db.session.add(Caption(video=video, lang="fr", storage_key=caption.key, size=caption.size))
+    if captions:
+        saved = storage.save_bytes(VTT, "captions", ".vtt")
+        db.session.add(Caption(video=video, lang="fr", storage_key=saved.key, size=saved.size))
     commit()
     return video
+
+
+def ready_video(owner=None, *, content: bytes = b"\x00\x00\x00\x18ftypisom" + bytes(range(256)) * 40) -> Video:
+    """A ready video whose files are plain bytes (no ffmpeg): for delivery and permission tests."""
+    return stored_video(owner, transcript=None, stream_key=storage.save_bytes(content, "videos", ".mp4").key,
+                        stream_size=len(content),
+                        poster_key=storage.save_bytes(b"\xff\xd8\xff\xe0fake-jpeg", "posters", ".jpg").key)
+
+
+def media_files(app) -> set[Path]:
+    """Every file of the media store (to prove that a refused upload left nothing behind)."""
+    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}

@@ -3,8 +3,8 @@ should not have to send it once per mistake. One body with several wrong values 
 import pytest
 
 from lms.core.db import commit
-from tests.api.test_courses_api import ready_video
 from tests.conftest import api_headers
+from tests.videotools import stored_video
 
 
 def faults(response) -> dict:
@@ -117,7 +117,7 @@ def test_upload_names_the_missing_file_and_the_wrong_title(client, trainer):
 
 
 def test_captions_name_the_language_and_the_file(app, client, make):
-    video_id = ready_video(captions=False)  # no owner: the coordinator may change it
+    video_id = stored_video(captions=False).id  # no owner: the coordinator may change it
     response = client.post(f"/api/v1/videos/{video_id}/captions?lang=français", data=b"pas du WebVTT",
                            content_type="text/vtt", headers=api_headers(app, make.coordinator()))
     assert set(faults(response)) == {"lang", "body"}

@@ -9,16 +9,13 @@ from lms.core.db import commit
 from lms.extensions import db
 from lms.videos.models import Video
 from tests.conftest import api_headers
-from tests.videotools import VTT, course_using, cut_short, make_video, ready_video, top_level_atoms
+from tests.videotools import VTT, course_using, cut_short, make_video, media_files, ready_video, top_level_atoms
 
 
 @pytest.fixture
 def trainer_headers(app, make):
     return api_headers(app, make.trainer())
 
-
-def media_files(app) -> set[Path]:
-    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}
 
 
 def post_video(client, headers, path: Path, title="Premiers secours en santé mentale"):

@@ -10,8 +10,8 @@ from lms.authoring.quizzes import quiz_errors, validate_quiz
 from lms.core import storage
 from lms.core.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
-from lms.videos.models import Caption, Video
-from tests.videotools import VTT
+from lms.videos.models import Caption
+from tests.videotools import VTT, stored_video
 
 
 def question(kind="single", correct=(0,), n=2):
@@ -21,18 +21,6 @@ def question(kind="single", correct=(0,), n=2):
 
 def quiz(*questions, pass_mark=80):
     return {"pass_mark": pass_mark, "max_attempts": 3, "role": "graded", "questions": list(questions)}
-
-
-def video(owner, *, status="ready", captions=True, transcript="Bonjour."):
-    row = Video(title="Film", owner_id=owner.id, status=status, transcript=transcript, duration_s=2.0)
-    db.session.add(row)
-    db.session.flush()
-    if captions:
-        saved = storage.save_bytes(VTT, "captions", ".vtt")
-        db.session.add(Caption(video=row, lang="fr", storage_key=saved.key, size=saved.size))
-        db.session.flush()
-    db.session.refresh(row)
-    return row
 
 
 def test_slug_folds_french_accents_and_stays_unique(make):
@@ -201,7 +189,7 @@ def test_publication_lists_every_reason_then_succeeds_once_fixed(make):
     module = services.add_module(trainer, course, "Comprendre")
     empty = services.add_module(trainer, course, "Vide")
     no_video = services.add_item(trainer, module, "video", "Sans film")
-    processing = video(trainer, status="processing", captions=False, transcript=None)
+    processing = stored_video(trainer, status="processing", captions=False, transcript=None)
     services.add_item(trainer, module, "video", "Témoignage", video_id=processing.id)
     quiz_item = services.add_item(trainer, module, "quiz", "Quiz vide", quiz=quiz())
     bad = services.add_item(trainer, module, "quiz", "Quiz faux", quiz=quiz(question()))
@@ -221,7 +209,7 @@ def test_publication_lists_every_reason_then_succeeds_once_fixed(make):
     assert error.value.code == "not_publishable" and error.value.extra["reasons"] == problems
     assert course.status == "draft"
 
-    no_video.video = video(trainer)
+    no_video.video = stored_video(trainer)
     processing.status, processing.transcript = "ready", "Transcription."
     saved = storage.save_bytes(VTT, "captions", ".vtt")
     db.session.add(Caption(video=processing, lang="fr", storage_key=saved.key, size=saved.size))
@@ -242,7 +230,7 @@ def test_publication_lists_every_reason_then_succeeds_once_fixed(make):
 def test_english_captions_are_not_enough(make):
     trainer = make.trainer()
     module = services.add_module(trainer, services.create_course(trainer, "Parcours"), "Module")
-    film = video(trainer, captions=False)
+    film = stored_video(trainer, captions=False)
     saved = storage.save_bytes(VTT, "captions", ".vtt")
     db.session.add(Caption(video=film, lang="en", storage_key=saved.key, size=saved.size))
     db.session.flush()

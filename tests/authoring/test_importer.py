@@ -12,6 +12,7 @@ from lms.authoring.models import DRAFT, PUBLISHED, Course, Item
 from lms.authoring.services import publish_problems
 from lms.extensions import db
 from lms.videos.models import READY, Video
+from tests.videotools import media_files
 
 SAMPLE = Path(__file__).resolve().parents[2] / "courses" / "sensibilisation-sante-mentale"
 
@@ -261,9 +262,6 @@ def test_reimporting_over_a_colleagues_reused_video_brings_its_own_copy(make, mi
 
 
 # -- only the files of the course folder are read: links out of it are refused -------------------
-
-def media_files(app) -> set[Path]:
-    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}
 
 
 def outside_copy(mini: Path, tmp_path: Path) -> Path:

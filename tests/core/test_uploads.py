@@ -16,15 +16,12 @@ from lms.core import storage, uploads
 from lms.extensions import db
 from lms.videos.models import Video
 from tests.conftest import api_headers, csrf_token, login_as
-from tests.videotools import VTT, ready_video
+from tests.videotools import VTT, media_files, ready_video
 
 BOUNDARY = "----lms-test-upload-9f1c"
 MB = 1024 * 1024
 MP4_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
 
-
-def media_files(app) -> set[Path]:
-    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}
 
 
 def multipart(fields: dict[str, str], content: bytes, name: str = "film.mp4") -> bytes:

@@ -13,13 +13,10 @@ from lms.videos import services as videos
 from lms.videos.models import FAILED, PROCESSING, READY, Video
 from lms.videos.services import processing
 from tests.conftest import api_headers, csrf_token, login_as, post_form
-from tests.videotools import VTT, course_using, cut_short, make_video, ready_video
+from tests.videotools import VTT, course_using, cut_short, make_video, media_files, ready_video
 
 LIBRARY = "/edition/videos"
 
-
-def media_files(app) -> set[Path]:
-    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}
 
 
 def page_of(video) -> str:

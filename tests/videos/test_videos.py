@@ -13,11 +13,7 @@ from lms.extensions import db
 from lms.videos import services as videos
 from lms.videos.models import FAILED, PROCESSING, READY, Video
 from lms.videos.services import integrity, processing
-from tests.videotools import VTT, course_using, cut_short, make_video, top_level_atoms
-
-
-def media_files(app) -> set[Path]:
-    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}
+from tests.videotools import VTT, course_using, cut_short, make_video, media_files, top_level_atoms
 
 
 def upload(user, path: Path, title="Film") -> Video:
