@@ -2,6 +2,8 @@
 
 Errors name the line (1-based) so a trainer can fix the file in a text editor.
 Messages are French data, like the rest of what a trainer reads about a video.
+Hand-written because webvtt-py (0.6, maintained) names no line in its errors ("Invalid format", "Invalid cue
+block [...]") and by default drops a malformed cue silently, where a trainer needs the line to fix.
 """
 from __future__ import annotations
 

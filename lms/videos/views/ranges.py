@@ -2,16 +2,23 @@
 
 ``Range: bytes=a-b`` / ``a-`` / ``-n`` gives 206 with ``Content-Range``; a range past the
 end gives 416 with ``Content-Range: bytes */size``; ``If-Range`` with a stale validator
-gives the whole file; ``If-None-Match`` / ``If-Modified-Since`` give 304. Several ranges
-in one request are answered with the whole file (allowed by the RFC, and what players
-never ask for). With ``MEDIA_ACCEL = "nginx"`` the answer carries ``X-Accel-Redirect``
-and no body: nginx sends the bytes (and handles Range itself).
+gives the whole file; ``If-None-Match`` / ``If-Modified-Since`` give 304 (werkzeug's
+``is_resource_modified``). Several ranges in one request are answered with the whole file
+(allowed by the RFC, and what players never ask for). With ``MEDIA_ACCEL = "nginx"`` the
+answer carries ``X-Accel-Redirect`` and no body: nginx sends the bytes (and handles Range itself).
 
 The body is the open file, positioned at the range's start, in the server's
 ``wsgi.file_wrapper`` when it has one (gunicorn then sends ``Content-Length`` bytes
 from that offset with ``sendfile``, no copy through Python), else a bounded iterator.
 Either way the file is opened in the view: reading the body after the request's
 context has ended needs nothing from it.
+
+Why not werkzeug's ``send_file(conditional=True)`` / ``Response.make_conditional``: it wraps the body to
+skip to the range's start, which reads and drops every byte before it through gunicorn's file wrapper and
+loses sendfile (a seek in a long film reads the film); it answers 416, not the whole file, to a Range
+header it cannot read or with several ranges, and to a suffix longer than the file (``bytes=-99999``,
+which RFC 9110 serves whole); and its If-Range accepts a weak ETag or any date not older than the file
+where the RFC wants a strong ETag or that very date. Hence parse_range and _if_range_allows below.
 """
 from __future__ import annotations
 
@@ -22,7 +29,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 
 from flask import Response, current_app, request
-from werkzeug.http import http_date, parse_date
+from werkzeug.http import http_date, is_resource_modified, parse_date
 from werkzeug.wsgi import wrap_file
 
 from lms.core import storage
@@ -63,20 +70,6 @@ def parse_range(header: str | None, size: int) -> ByteRange | str | None:
     if start >= size:
         return UNSATISFIABLE
     return ByteRange(start, min(end, size - 1))
-
-
-def etag_matches(header: str | None, etag: str, *, weak: bool) -> bool:
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    for candidate in header.split(","):
-        candidate = candidate.strip()
-        if weak:
-            candidate = candidate.removeprefix("W/")
-        if candidate == f'"{etag}"':
-            return True
-    return False
 
 
 def _if_range_allows(last_modified: datetime, etag: str) -> bool:
@@ -134,11 +127,7 @@ def send_media(key: str, mimetype: str, *, cache_control: str = "private, max-ag
     headers = {"Accept-Ranges": "bytes", "ETag": f'"{etag}"', "Last-Modified": http_date(last_modified),
                "Cache-Control": cache_control}
 
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        if etag_matches(if_none_match, etag, weak=True):
-            return Response(status=304, headers=headers)
-    elif (since := parse_date(request.headers.get("If-Modified-Since"))) is not None and last_modified <= since:
+    if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
         return Response(status=304, headers=headers)
 
     if current_app.config.get("MEDIA_ACCEL") == "nginx":
