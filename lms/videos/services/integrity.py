@@ -1,11 +1,11 @@
 """Is an uploaded film whole? A valid MP4 cut short (an interrupted upload) must not become a shorter "ready" video.
 
 Three checks, the cheapest first; the first that fails gives the reason shown to the trainer (French, stored
-on the video like the other reasons of videos.py):
+on the video like the other reasons of processing.py):
 
 - an MP4 or MOV file is a row of boxes, each starting with its size: when they add up to more than the file
   holds, its end is missing. This catches a cut anywhere in the media data, even between two frames, which
-  decoding alone does not see (a cut before a ``moov`` at the end already fails videos.probe);
+  decoding alone does not see (a cut before a ``moov`` at the end already fails processing.probe);
 - the streams the conversion keeps (the first image and sound streams) are decoded to nothing
   (``ffmpeg -xerror ... -f null -``): a read or decoding error before the end fails it;
 - in the other containers (Matroska, WebM, AVI...: no sizes to add up), the decoded streams must reach the
@@ -71,7 +71,7 @@ def promised_size(path: Path) -> int | None:
 
 
 def decoded_seconds(path: Path, *, timeout: float) -> tuple[int, float | None, str]:
-    """Decode the first image and sound streams (what videos.process_video keeps) to nothing, stopping at the first error:
+    """Decode the first image and sound streams (what processing.process_video keeps) to nothing, stopping at the first error:
     (ffmpeg's exit code, the time reached in seconds, its error output). TimeoutExpired past ``timeout``."""
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-xerror", "-i", str(path),
                "-map", "0:v:0", "-map", "0:a:0?", "-f", "null", "-nostats", "-progress", "pipe:1", "-"]
@@ -88,7 +88,7 @@ def problem(path: Path, container: str, declared: float | None, *, timeout: floa
     """Why the file is not whole, as (reason for the trainer, detail for the log); None when it reads to the end.
 
     ``container`` and ``declared`` (the duration in the container's header, None when unknown or estimated)
-    come from videos.probe."""
+    come from processing.probe."""
     boxes = any(name in BOX_CONTAINERS for name in container.split(","))
     if boxes and (promised := promised_size(path)) is not None:
         size = path.stat().st_size
