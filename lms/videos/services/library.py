@@ -108,7 +108,6 @@ def remove_abandoned_uploads() -> int:
     return storage.remove_stale_uploads(ABANDONED_UPLOAD_S)
 
 
-
 def get_video(video_id: int) -> Video:
     video = db.session.get(Video, video_id)
     if video is None:

@@ -41,11 +41,9 @@ TOO_LONG = "Le traitement de la vidéo a pris trop de temps et a été interromp
 
 
 def trigger_processing(video: Video, attempt: int) -> None:
+    """Have the worker process the video after the commit (once per attempt: the outbox's unique key)."""
     outbox.enqueue_task(PROCESS_TASK, [video.id], dedupe_key=f"process_video:{video.id}:{attempt}")
 
-
-
-# -- processing ----------------------------------------------------------------
 
 @dataclass
 class Probe:
