@@ -17,6 +17,7 @@ from lms.extensions import db
 from tests.api.test_courses_api import QUIZ
 from tests.certificates.helpers import completed_course, pdf_text
 from tests.conftest import api_headers, login_as, post_form
+from tests.videotools import stored_video
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
 BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f",
@@ -152,9 +153,7 @@ def test_csv_import_reports_the_cell(app, client, make, outbox):
 
 
 def test_transcripts_refuse_nul_and_keep_their_lines(app, client, make):
-    from tests.api.test_courses_api import ready_video
-
-    headers, video_id = api_headers(app, make.coordinator()), ready_video()  # no owner: the coordinator's
+    headers, video_id = api_headers(app, make.coordinator()), stored_video().id  # no owner: the coordinator's
     path = f"/api/v1/videos/{video_id}/transcript"
     response = client.put(path, data=b"Bonjour\x00", content_type="text/plain", headers=headers)
     assert set(fields_of(response)) == {"body"}
@@ -163,9 +162,7 @@ def test_transcripts_refuse_nul_and_keep_their_lines(app, client, make):
 
 
 def test_captions_refuse_control_characters(app, client, make):
-    from tests.api.test_courses_api import ready_video
-
-    headers, video_id = api_headers(app, make.coordinator()), ready_video(captions=False)  # no owner: the coordinator's
+    headers, video_id = api_headers(app, make.coordinator()), stored_video(captions=False).id  # no owner: the coordinator's
     vtt = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nBonjour\x1b et bienvenue.\n"
     response = client.post(f"/api/v1/videos/{video_id}/captions?lang=fr", data=vtt.encode(), content_type="text/vtt",
                            headers=headers)
