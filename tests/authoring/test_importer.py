@@ -363,3 +363,104 @@ def test_a_link_that_stays_in_the_folder_is_read(mini):
     course = import_course(mini).course
     assert course.modules[0].items[1].body_markdown.startswith("## Écouter")
     assert course.modules[0].items[0].video.caption("fr") is not None
+
+
+# -- positions: from 1, as learners count, so the editors' move buttons fit ------------------------
+
+TWO_MODULES = """\
+slug: deux
+title: Deux modules
+summary: Deux modules de texte.
+objectives: [Lire.]
+duration_minutes: 5
+prerequisites: null
+audience_note: Tout le monde.
+remote_activities: [{title: Lire, minutes: 5}]
+support: {contact: CLSM, response_time: 2 jours, technical: Aide, pedagogical: Questions}
+assessment: Un quiz.
+modules: [00-un, 01-deux]
+"""
+
+
+def text_module(key: str, title: str, *, quiz: bool = False) -> str:
+    items = "".join(f"- {{key: t{n}, kind: text, title: {title} {n}, estimated_minutes: 1, body: texte.md}}\n"
+                    for n in (1, 2))
+    return (f"key: {key}\ntitle: {title}\nitems:\n{items}"
+            + ("- {key: quiz, kind: quiz, title: Un quiz, estimated_minutes: 1, quiz: quiz.yaml}\n" if quiz else ""))
+
+
+@pytest.fixture
+def two_modules(tmp_path) -> Path:
+    folder = tmp_path / "deux"
+    (folder / "course.yaml").parent.mkdir()
+    (folder / "course.yaml").write_text(TWO_MODULES)
+    for name, key, title in (("00-un", "un", "Lire"), ("01-deux", "deux", "Relire")):
+        (folder / name).mkdir()
+        (folder / name / "module.yaml").write_text(text_module(key, title, quiz=key == "deux"))
+        (folder / name / "texte.md").write_text("Un texte.\n")
+    two_questions = QUIZ + QUIZ.split("questions:\n")[1].replace("Écouter aide.", "Juger aide.")
+    (folder / "01-deux" / "quiz.yaml").write_text(two_questions)
+    return folder
+
+
+def move_buttons(page: str, prefix: str, row_id: int) -> set[str]:
+    return {direction for direction in ("up", "down") if f'id="{prefix}-{row_id}-{direction}"' in page}
+
+
+def test_an_imported_course_numbers_from_1_and_the_editors_move_buttons_fit(client, make, two_modules):
+    """What the trainer sees after an import: "Module 1" first; the first row can only go down, the last only up."""
+    from lms.core.db import commit
+    from tests.conftest import login_as
+
+    trainer = make.trainer()
+    course = import_course(two_modules, actor=trainer).course
+    commit()
+    first, second = course.modules
+    assert [m.position for m in course.modules] == [1, 2] and [i.position for i in first.items] == [1, 2]
+    login_as(client, trainer)
+    page = client.get(f"/edition/parcours/{course.id}").get_data(as_text=True)
+    assert "Module 1 : Lire" in page and "Module 2 : Relire" in page and "Module 0" not in page
+    assert move_buttons(page, "module", first.id) == {"down"} and move_buttons(page, "module", second.id) == {"up"}
+    items = second.items
+    assert [move_buttons(page, "item", item.id) for item in items] == [{"down"}, {"up", "down"}, {"up"}]
+
+    quiz = items[2].quiz
+    assert [q.position for q in quiz.questions] == [1, 2] and [c.position for c in quiz.questions[0].choices] == [1, 2]
+    quiz_page = client.get(f"/edition/elements/{items[2].id}/quiz").get_data(as_text=True)
+    assert [move_buttons(quiz_page, "question", q.id) for q in quiz.questions] == [{"down"}, {"up"}]
+    assert "la question 1" in quiz_page and "la question 0" not in quiz_page
+    # moving the second question up works at once, and the API says the same positions
+    moved = client.post(f"/edition/questions/{quiz.questions[1].id}/deplacer",
+                        data={"direction": "up", "csrf_token": csrf_from(quiz_page)})
+    assert moved.status_code == 302
+    api = client.get(f"/api/v1/courses/{course.id}").json
+    assert [(m["position"], [i["position"] for i in m["items"]]) for m in api["modules"]] == [(1, [1, 2]), (2, [1, 2, 3])]
+
+
+def csrf_from(page: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_the_migration_renumbers_lists_imported_from_0(tmp_path):
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from config import TestConfig
+    from lms import create_app
+
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.sqlite'}", INSTANCE_PATH=str(tmp_path))
+    with other.app_context():
+        upgrade(revision="0010_video_grants_edit")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO courses (id, slug, title, summary, objectives, remote_activities, support, "
+                              "assessment, audience_note, status, content_key, created_at, updated_at) VALUES "
+                              "(1, 'c', 'C', '', '[]', '[]', '{}', '', '', 'draft', 'k', '2026-01-01', '2026-01-01')"))
+            for module_id, position in ((10, 1), (11, 0), (12, 2)):
+                conn.execute(text("INSERT INTO modules (id, course_id, key, title, position, summary) "
+                                  f"VALUES ({module_id}, 1, 'm{module_id}', 'M', {position}, '')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT id, position FROM modules ORDER BY id")).all() == [(10, 2), (11, 1), (12, 3)]
+        db.engine.dispose()

@@ -57,37 +57,38 @@ def _set(row, **values) -> bool:
     return changed
 
 
+def _sync_rows(rows: list, specs: list, new_row, update) -> bool:
+    """Make ``rows`` (a relationship list) follow ``specs`` in order: the n-th row is kept and updated by
+    ``update(row, spec)``, missing rows are added, extra ones removed; positions from 1. Whether anything changed."""
+    existing, changed = list(rows), False
+    for n, spec in enumerate(specs):
+        if n < len(existing):
+            row = existing[n]
+        else:
+            row = new_row()
+            rows.append(row)
+            changed = True
+        changed |= _set(row, position=n + 1)
+        changed |= update(row, spec)
+    if len(existing) > len(specs):
+        del rows[len(specs):]
+        changed = True
+    return changed
+
+
+def _sync_choices(question: Question, spec: dict) -> bool:
+    changed = _set(question, kind=spec["kind"], prompt=spec["prompt"], explanation=spec["explanation"])
+    return _sync_rows(question.choices, spec["choices"], Choice, lambda choice, c: _set(
+        choice, text=c["text"], correct=c["correct"], feedback=c["feedback"])) or changed
+
+
 def _sync_quiz(item: Item, spec: dict) -> bool:
     quiz = item.quiz
     changed = quiz is None
     if quiz is None:
         quiz = item.quiz = Quiz()
     changed |= _set(quiz, role=spec["role"], pass_mark=spec["pass_mark"], max_attempts=spec["max_attempts"])
-    questions = list(quiz.questions)
-    for q, qspec in enumerate(spec["questions"]):
-        if q < len(questions):
-            question = questions[q]
-        else:
-            question = Question(position=q)
-            quiz.questions.append(question)
-            changed = True
-        changed |= _set(question, position=q, kind=qspec["kind"], prompt=qspec["prompt"], explanation=qspec["explanation"])
-        choices = list(question.choices)
-        for c, cspec in enumerate(qspec["choices"]):
-            if c < len(choices):
-                choice = choices[c]
-            else:
-                choice = Choice(position=c)
-                question.choices.append(choice)
-                changed = True
-            changed |= _set(choice, position=c, text=cspec["text"], correct=cspec["correct"], feedback=cspec["feedback"])
-        if len(choices) > len(qspec["choices"]):
-            del question.choices[len(qspec["choices"]):]
-            changed = True
-    if len(questions) > len(spec["questions"]):
-        del quiz.questions[len(spec["questions"]):]
-        changed = True
-    return changed
+    return _sync_rows(quiz.questions, spec["questions"], Question, _sync_choices) or changed
 
 
 def _sha256(path: Path) -> str:
@@ -164,7 +165,7 @@ def import_course(folder: Path, *, actor: User | None = None) -> ImportReport:
     owner_id = course.owner_id or (actor.id if actor else None)
     existing = {m.key: m for m in course.modules}
     modules, videos = [], []
-    for position, mspec in enumerate(spec["modules"]):
+    for position, mspec in enumerate(spec["modules"], start=1):
         module = existing.pop(mspec["key"], None)
         module_created = module is None
         if module_created:
@@ -172,7 +173,7 @@ def import_course(folder: Path, *, actor: User | None = None) -> ImportReport:
         module_changed = _set(module, title=mspec["title"], summary=mspec["summary"], position=position)
         old_items = {i.key: i for i in module.items}
         items = []
-        for item_position, ispec in enumerate(mspec["items"]):
+        for item_position, ispec in enumerate(mspec["items"], start=1):
             item = old_items.pop(ispec["key"], None)
             item_created = item is None
             if item_created:
