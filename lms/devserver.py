@@ -15,6 +15,12 @@ DEMO = (
 )
 
 
+def child_environment(environ, host: str, port: str) -> dict:
+    """The web app, worker and beat learn where the site listens (LMS_HOST, LMS_PORT): config.py derives the
+    links of emails and certificates from them unless LMS_BASE_URL is set."""
+    return {**environ, "LMS_HOST": host, "LMS_PORT": str(port)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
@@ -26,7 +32,8 @@ def main() -> int:
         "worker": [os.path.join(bin_dir, "celery"), "-A", "worker", "worker", "--loglevel=INFO", "--concurrency=2"],
         "beat": [os.path.join(bin_dir, "celery"), "-A", "worker", "beat", "--loglevel=INFO"],
     }
-    processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+    environment = child_environment(os.environ, args.host, args.port)
+    processes = {name: subprocess.Popen(cmd, env=environment) for name, cmd in commands.items()}
     print(f"\n  lms is running on http://{args.host}:{args.port}  (Ctrl-C to stop)\n  Demo accounts:")
     for role, email, password in DEMO:
         print(f"    {role:<15} {email:<34} {password}")
