@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from lms.authoring import services
 from lms.authoring.models import PUBLISHED, Caption, Video
 from lms.authoring.permissions import can_edit_course, can_view_course
-from lms.authoring.quizzes import quiz_errors, validate_quiz
+from lms.authoring.services.quizzes import quiz_errors, validate_quiz
 from lms.core import storage
 from lms.core.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db

@@ -1,7 +1,7 @@
 """The quiz editor (/edition): the settings of a quiz item, then one question per page. It works without
 JavaScript: the choice rows are a fixed set (the answers plus blank rows); "Ajouter un choix", "Monter",
 "Descendre" and "Retirer" are submit buttons that send the whole form back and show it changed, and
-"Enregistrer la question" saves it. The checks are those of the API (lms.authoring.quizzes)."""
+"Enregistrer la question" saves it. The checks are those of the API (lms.authoring.services.quizzes)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
