@@ -40,3 +40,34 @@ def trainer(**kwargs) -> User:
 
 def coordinator(**kwargs) -> User:
     return user(COORDINATOR, **kwargs)
+
+
+# -- content ---------------------------------------------------------------------
+
+def caption(video, lang: str = "fr", data: bytes | None = None):
+    """A caption file in the media store and its row (flushed; the video's captions refreshed)."""
+    from lms.authoring.models import Caption
+    from lms.core import storage
+    from tests.videotools import VTT
+
+    saved = storage.save_bytes(VTT if data is None else data, "captions", ".vtt")
+    row = Caption(video=video, lang=lang, storage_key=saved.key, size=saved.size)
+    db.session.add(row)
+    db.session.flush()
+    db.session.refresh(video)
+    return row
+
+
+def video(owner: User | None = None, *, title: str = "Film", status: str = "ready", captions: bool = True,
+          transcript: str | None = "Bonjour.", duration_s: float = 2.0):
+    """A library video row without files to play (ready by default, French captions, a transcript): what
+    authoring and publication look at. Flushed, not committed."""
+    from lms.authoring.models import Video
+
+    row = Video(title=title, owner_id=owner.id if owner else None, status=status, transcript=transcript,
+                duration_s=duration_s)
+    db.session.add(row)
+    db.session.flush()
+    if captions:
+        caption(row)
+    return row

@@ -7,6 +7,7 @@ from lms.authoring.models import Caption, Video
 from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
+from tests import factories
 from tests.conftest import api_headers
 from tests.videotools import VTT
 
@@ -43,14 +44,9 @@ def new_item(client, headers, module_id, **body):
 
 
 def ready_video(transcript="Bonjour et bienvenue.", captions=True):
-    video = Video(title="Film", status="ready", duration_s=2.0, transcript=transcript)
-    db.session.add(video)
-    db.session.flush()
-    if captions:
-        saved = storage.save_bytes(VTT, "captions", ".vtt")
-        db.session.add(Caption(video=video, lang="fr", storage_key=saved.key, size=saved.size))
+    film = factories.video(transcript=transcript, captions=captions)
     commit()
-    return video.id
+    return film.id
 
 
 def test_create_course_and_read_it_back(client, staff):

@@ -6,12 +6,10 @@ import re
 import pytest
 
 from lms.authoring import services
-from lms.authoring.models import Caption, Video
-from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
+from tests import factories
 from tests.conftest import csrf_token, login_as, post_form
-from tests.videotools import VTT
 
 
 @pytest.fixture
@@ -56,14 +54,9 @@ def filled_course(trainer, *, quiz_item=False):
 
 
 def ready_video(title="Témoignage", *, captions=True, transcript="Bonjour."):
-    video = Video(title=title, status="ready", duration_s=2.0, transcript=transcript)
-    db.session.add(video)
-    db.session.flush()
-    if captions:
-        saved = storage.save_bytes(VTT, "captions", ".vtt")
-        db.session.add(Caption(video=video, lang="fr", storage_key=saved.key, size=saved.size))
+    film = factories.video(title=title, captions=captions, transcript=transcript)
     commit()
-    return video
+    return film
 
 
 # -- list and create ------------------------------------------------------------------

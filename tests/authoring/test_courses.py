@@ -4,13 +4,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lms.authoring import services
-from lms.authoring.models import PUBLISHED, Caption, Video
+from lms.authoring.models import PUBLISHED
 from lms.authoring.permissions import can_edit_course, can_view_course
 from lms.authoring.services.quizzes import quiz_errors, validate_quiz
-from lms.core import storage
 from lms.core.errors import Conflict, Forbidden, Invalid, NotFound
-from lms.extensions import db
-from tests.videotools import VTT
+from tests.factories import caption, video
 
 
 def question(kind="single", correct=(0,), n=2):
@@ -20,18 +18,6 @@ def question(kind="single", correct=(0,), n=2):
 
 def quiz(*questions, pass_mark=80):
     return {"pass_mark": pass_mark, "max_attempts": 3, "role": "graded", "questions": list(questions)}
-
-
-def video(owner, *, status="ready", captions=True, transcript="Bonjour."):
-    row = Video(title="Film", owner_id=owner.id, status=status, transcript=transcript, duration_s=2.0)
-    db.session.add(row)
-    db.session.flush()
-    if captions:
-        saved = storage.save_bytes(VTT, "captions", ".vtt")
-        db.session.add(Caption(video=row, lang="fr", storage_key=saved.key, size=saved.size))
-        db.session.flush()
-    db.session.refresh(row)
-    return row
 
 
 def test_slug_folds_french_accents_and_stays_unique(make):
@@ -222,10 +208,7 @@ def test_publication_lists_every_reason_then_succeeds_once_fixed(make):
 
     no_video.video = video(trainer)
     processing.status, processing.transcript = "ready", "Transcription."
-    saved = storage.save_bytes(VTT, "captions", ".vtt")
-    db.session.add(Caption(video=processing, lang="fr", storage_key=saved.key, size=saved.size))
-    db.session.flush()
-    db.session.refresh(processing)
+    caption(processing)
     services.remove_item(trainer, quiz_item)
     bad.quiz.questions[0].choices[0].correct = True
     services.remove_module(trainer, empty)
@@ -242,10 +225,7 @@ def test_english_captions_are_not_enough(make):
     trainer = make.trainer()
     module = services.add_module(trainer, services.create_course(trainer, "Parcours"), "Module")
     film = video(trainer, captions=False)
-    saved = storage.save_bytes(VTT, "captions", ".vtt")
-    db.session.add(Caption(video=film, lang="en", storage_key=saved.key, size=saved.size))
-    db.session.flush()
-    db.session.refresh(film)
+    caption(film, "en")
     services.add_item(trainer, module, "video", "Film", video_id=film.id)
     assert services.publish_problems(module.course) == [
         "La vidéo de l'élément « Film » (module « Module ») n'a pas de sous-titres en français."]

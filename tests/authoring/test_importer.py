@@ -410,7 +410,7 @@ def move_buttons(page: str, prefix: str, row_id: int) -> set[str]:
 def test_an_imported_course_numbers_from_1_and_the_editors_move_buttons_fit(client, make, two_modules):
     """What the trainer sees after an import: "Module 1" first; the first row can only go down, the last only up."""
     from lms.core.db import commit
-    from tests.conftest import login_as
+    from tests.conftest import login_as, post_form
 
     trainer = make.trainer()
     course = import_course(two_modules, actor=trainer).course
@@ -430,17 +430,12 @@ def test_an_imported_course_numbers_from_1_and_the_editors_move_buttons_fit(clie
     assert [move_buttons(quiz_page, "question", q.id) for q in quiz.questions] == [{"down"}, {"up"}]
     assert "la question 1" in quiz_page and "la question 0" not in quiz_page
     # moving the second question up works at once, and the API says the same positions
-    moved = client.post(f"/edition/questions/{quiz.questions[1].id}/deplacer",
-                        data={"direction": "up", "csrf_token": csrf_from(quiz_page)})
+    moved = post_form(client, f"/edition/questions/{quiz.questions[1].id}/deplacer", {"direction": "up"},
+                      token_from=f"/edition/elements/{items[2].id}/quiz")
     assert moved.status_code == 302
     api = client.get(f"/api/v1/courses/{course.id}").json
     assert [(m["position"], [i["position"] for i in m["items"]]) for m in api["modules"]] == [(1, [1, 2]), (2, [1, 2, 3])]
 
-
-def csrf_from(page: str) -> str:
-    import re
-
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def test_the_migration_renumbers_lists_imported_from_0(tmp_path):
