@@ -132,6 +132,11 @@ def remove_abandoned_uploads() -> int:
     return storage.remove_stale_uploads(ABANDONED_UPLOAD_S)
 
 
+def start_processing(video: Video) -> None:
+    """The first processing trigger of a new video, written in the caller's transaction (the import's films)."""
+    _trigger_processing(video, attempt=1)
+
+
 def _trigger_processing(video: Video, attempt: int) -> None:
     outbox.enqueue_task(PROCESS_TASK, [video.id], dedupe_key=f"process_video:{video.id}:{attempt}")
 
@@ -228,6 +233,13 @@ def process_video(video_id: int) -> Video | None:
         return _fail(video, ORIGINAL_MISSING)
     timeout = current_app.config["VIDEO_FFMPEG_TIMEOUT_SECONDS"]
     source = storage.path(video.original_key)
+    from lms.authoring import slides  # slides.py imports this module (ffmpeg_exe)
+
+    if video.original_key.startswith(f"{slides.SPEC_PREFIX}/"):  # a demo film of a course's files: render it first
+        try:
+            source = slides.film_of_spec(source)
+        except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as exc:
+            return _fail(video, CONVERSION_FAILED, detail=str(exc))
     found = probe(source)
     if found.error:
         return _fail(video, TRUNCATED, detail=found.error)

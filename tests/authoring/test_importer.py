@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.authoring.importer import CourseFilesInvalid, import_course
-from lms.authoring.models import DRAFT, PUBLISHED, READY, Course, Item, Video
+from lms.authoring.models import DRAFT, PROCESSING, PUBLISHED, READY, Course, Item, Video
 from lms.authoring.services import publish_problems
+from lms.core.db import commit
+from lms.core.outbox import tasks_with_prefix
 from lms.extensions import db
 
 SAMPLE = Path(__file__).resolve().parents[2] / "courses" / "sensibilisation-sante-mentale"
@@ -102,14 +104,19 @@ def test_import_creates_then_second_import_changes_nothing(mini):
     assert course.status == DRAFT and course.source_path == "courses/mini" and course.prerequisites is None
     assert [i.key for i in course.modules[0].items] == ["video", "texte", "quiz"]
     video = course.modules[0].items[0].video
-    assert video.status == READY and video.caption("fr") and video.transcript.startswith("*Diaporama*")
-    assert not video.transcript_from_captions and round(video.duration_s) == 8
+    # the film is not rendered by the import: the worker's processing task does it after the commit
+    assert video.status == PROCESSING and report.queued == 1 and video.stream_key is None
+    assert [t.status for t in tasks_with_prefix(f"process_video:{video.id}:")] == ["pending"]
+    assert video.caption("fr") and video.transcript.startswith("*Diaporama*") and not video.transcript_from_captions
     assert course.modules[0].items[1].body_markdown.startswith("## Écouter")
+    commit()  # the trigger runs in this process (OUTBOX_DISPATCH "inline"), as the worker runs it
+    db.session.refresh(video)
+    assert video.status == READY and round(video.duration_s) == 8 and video.stream_key
     assert publish_problems(course) == []
     ids, video_id = item_ids(course), video.id
 
     again = import_course(mini)
-    assert not again.changed and again.rendered == 0
+    assert not again.changed and again.queued == 0
     assert item_ids(again.course) == ids and again.course.modules[0].items[0].video_id == video_id
 
 
@@ -162,7 +169,8 @@ def test_sample_course_imports_and_is_publishable(tmp_path):
     course = report.course
     assert course.slug == "sensibilisation-sante-mentale" and course.status == DRAFT
     assert len(course.modules) == 8 and course.duration_minutes == sum(i.estimated_minutes for i in course.items())
-    assert report.created["video"] == 6
+    assert report.created["video"] == 6 and report.queued == 6
+    commit()  # the six films rendered and processed by their triggers, in this process
     assert publish_problems(course) == []
     ids = item_ids(course)
     again = import_course(folder)
@@ -409,7 +417,6 @@ def move_buttons(page: str, prefix: str, row_id: int) -> set[str]:
 
 def test_an_imported_course_numbers_from_1_and_the_editors_move_buttons_fit(client, make, two_modules):
     """What the trainer sees after an import: "Module 1" first; the first row can only go down, the last only up."""
-    from lms.core.db import commit
     from tests.conftest import login_as, post_form
 
     trainer = make.trainer()
@@ -459,3 +466,43 @@ def test_the_migration_renumbers_lists_imported_from_0(tmp_path):
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT id, position FROM modules ORDER BY id")).all() == [(10, 2), (11, 1), (12, 3)]
         db.engine.dispose()
+
+
+# -- the films are prepared in the background: the course is served at once ----------------------
+
+def test_import_publish_serves_the_course_at_once_and_the_films_come_from_the_background(app, client, make, mini,
+                                                                                          monkeypatch, tmp_path):
+    """As `make run` does: import --publish returns before any film is rendered; learners find the course, which
+    says its film is being prepared; the processing task (run here by `jobs run-due`, in process) then makes it
+    ready and the notice goes."""
+    from lms.authoring.importer import film_states
+    from lms.devserver import FilmProgress
+    from tests.conftest import login_as
+
+    monkeypatch.setitem(app.config, "OUTBOX_DISPATCH", "none")  # no worker yet: triggers wait in the outbox
+    monkeypatch.setitem(app.config, "INSTANCE_PATH", str(tmp_path / "instance"))  # no film rendered before
+    owner = make.trainer()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import-course", str(mini), "--owner", owner.email, "--publish"])
+    assert result.exit_code == 0, result.output
+    assert "1 film(s) handed to the worker" in result.output and "mini: published" in result.output
+    course = db.session.scalar(select(Course).where(Course.slug == "mini"))
+    video = course.modules[0].items[0].video
+    assert course.status == PUBLISHED and video.status == PROCESSING
+    assert not any(Path(app.config["INSTANCE_PATH"], "rendered-videos").glob(f"{video.original_sha256}*"))
+    progress = FilmProgress()  # what `make run` prints meanwhile
+    assert progress.line(film_states("mini")) == "  Préparation des films d'exemple : 0/1"
+    assert progress.line(film_states("mini")) is None  # once per change
+
+    login_as(client, make.learner())
+    page = client.get(f"/formations/{course.id}").get_data(as_text=True)
+    assert "1 film de ce parcours est en cours de préparation" in page and "film en préparation" in page
+
+    due = runner.invoke(args=["jobs", "run-due"])
+    assert due.exit_code == 0, due.output
+    db.session.expire_all()
+    assert db.session.get(Video, video.id).status == READY
+    assert progress.line(film_states("mini")) == "  Films d'exemple prêts : 1/1" and progress.done
+    assert FilmProgress().line(film_states("mini")) is None  # the next `make run`: ready already, nothing said
+    page = client.get(f"/formations/{course.id}").get_data(as_text=True)
+    assert "en cours de préparation" not in page and "film en préparation" not in page

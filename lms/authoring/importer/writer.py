@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,11 +14,10 @@ from lms.authoring import slides as slide_films
 from lms.authoring import vtt
 from lms.authoring.models import DRAFT, FAILED, PROCESSING, QUIZ, VIDEO, Choice, Course, Item, Module, Question, Quiz, Video
 from lms.authoring.permissions import require_create_course, require_edit_course
-from lms.authoring.videos import process_video, save_caption, write_transcript
+from lms.authoring.videos import save_caption, start_processing, write_transcript
 from lms.core import storage
 from lms.extensions import db
 
-from .reader import CourseFilesInvalid
 from .validate import read_course
 
 
@@ -28,7 +28,7 @@ class ImportReport:
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
-    rendered: int = 0
+    queued: int = 0  # new films, made ready by the worker after the commit
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -45,7 +45,7 @@ class ImportReport:
                       if getattr(self, name)[kind]]
             if counts:
                 parts.append(f"{kind}s: " + ", ".join(counts))
-        return "; ".join(parts) + (f"; films rendered: {self.rendered}" if self.rendered else "")
+        return "; ".join(parts) + (f"; films to prepare in the background: {self.queued}" if self.queued else "")
 
 
 def _set(row, **values) -> bool:
@@ -99,28 +99,35 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _sync_video(item: Item, spec: dict, owner_id: int | None, report: ImportReport) -> bool:
+def _original(spec: dict) -> tuple[str, Callable[[], storage.Stored]]:
+    """The film's identity (a SHA-256) and how to store its original: the file as it is, or for a demo film the
+    recipe of its slides, which the worker renders (slides.py) before processing it as any upload."""
     if spec["file"] is not None:
         film = spec["file"]
-    else:
-        film, rendered = slide_films.rendered_path(spec["slides"])
-        report.rendered += rendered
-    sha = _sha256(film)
+
+        def store_file() -> storage.Stored:
+            with open(film, "rb") as stream:
+                return storage.save_stream(stream, "originals", film.suffix.lower() if len(film.suffix) <= 6 else "")
+        return _sha256(film), store_file
+    recipe = slide_films.spec_json(spec["slides"])
+    return hashlib.sha256(recipe).hexdigest(), lambda: storage.save_bytes(recipe, slide_films.SPEC_PREFIX, ".json")
+
+
+def _sync_video(item: Item, spec: dict, owner_id: int | None, report: ImportReport) -> bool:
+    sha, store = _original(spec)
     video, changed = item.video, False
     # A library video that someone put in this item without being able to change it (services.add_item) is not
     # the import's to change: the import brings its own copy, as it does for a new film.
     if video is None or video.original_sha256 != sha or video.status == FAILED or not item.video_grants_edit:
-        with open(film, "rb") as stream:
-            stored = storage.save_stream(stream, "originals", film.suffix.lower() if len(film.suffix) <= 6 else "")
+        stored = store()
         video = Video(title=spec["title"], owner_id=owner_id, status=PROCESSING, original_key=stored.key,
-                      original_sha256=stored.sha256, original_size=stored.size, speakers=spec["speakers"])
+                      original_sha256=sha, original_size=stored.size, speakers=spec["speakers"])
         db.session.add(video)
         db.session.flush()
-        process_video(video.id)
-        if video.status != "ready":
-            raise CourseFilesInvalid([f"{film}: la vidéo n'a pas pu être traitée ({video.error})."])
+        start_processing(video)  # the worker makes it ready after the commit, as for an upload
         item.video, item.video_grants_edit = video, True  # the import's owner owns it: the course's trainer may edit
         report.created["video"] += 1
+        report.queued += 1
         changed = True
     video_changed = _set(video, title=spec["title"], speakers=spec["speakers"])
     for lang, data in spec["captions"].items():
@@ -207,3 +214,10 @@ def import_course(folder: Path, *, actor: User | None = None) -> ImportReport:
     db.session.flush()
     report.count("course", created=created, changed=course_changed)
     return report
+
+
+def film_states(slug: str) -> Counter:
+    """How many films of the course ``slug`` are processing, ready or failed (`make run` reports their preparation)."""
+    return Counter(db.session.scalars(
+        select(Video.status).join(Item, Item.video_id == Video.id).join(Module, Item.module_id == Module.id)
+        .join(Course, Module.course_id == Course.id).where(Course.slug == slug)))
