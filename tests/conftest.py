@@ -153,6 +153,13 @@ def post_form(client, path: str, data: dict | None = None, *, token_from: str | 
     return client.post(path, data=data, **kwargs)
 
 
+def page_text(response) -> str:
+    """A page's HTML with its entities decoded (« l'élément » rather than « l&#39;élément »)."""
+    import html
+
+    return html.unescape(response.get_data(as_text=True))
+
+
 def login_as(client, user, password: str = factories.PASSWORD):
     response = post_form(client, "/connexion", {"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
