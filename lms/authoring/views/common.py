@@ -3,14 +3,15 @@ course, read a move button, say which button to focus after a move, and show a r
 errors next to the fields, 422; the reasons a published course refuses it above the page)."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.authoring.forms import place_errors
 from lms.authoring.models import Course, Item, Module, Quiz
 from lms.authoring.permissions import require_author, require_edit_course
-from lms.core.errors import DomainError, Invalid
+from lms.core.db import commit
+from lms.core.errors import Conflict, DomainError, Invalid
 
 
 def course_of(row) -> Course:
@@ -42,6 +43,19 @@ def refusal(form, exc: Invalid, **place) -> dict:
     """Put the service's field errors next to the form's fields (``place``: see forms.place_errors); when some
     name no field (a published course refusing the change), the reasons for the page too, else nothing more."""
     return refused(exc) if place_errors(form, exc.fields, **place) else {}
+
+
+def button(change, refused_page, back, done: str | None = None):
+    """A button's change (a move, a removal, publishing): commit it, then redirect to ``back()`` (read after the
+    change) with ``done`` flashed; or ``refused_page(exc)`` with the reasons it was refused."""
+    try:
+        change()
+    except (Invalid, Conflict) as exc:
+        return refused_page(exc)
+    commit()
+    if done:
+        flash(done, "success")
+    return redirect(back())
 
 
 def direction() -> int:

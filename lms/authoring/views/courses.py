@@ -21,9 +21,9 @@ from lms.authoring.forms import (
 )
 from lms.authoring.models import QUIZ, TEXT, VIDEO
 from lms.authoring.permissions import require_author
-from lms.authoring.views.common import after_move, confirm_removal, direction, editable, refusal, refused
+from lms.authoring.views.common import after_move, button, confirm_removal, direction, editable, refusal, refused
 from lms.core.db import commit
-from lms.core.errors import Conflict, DomainError, Invalid
+from lms.core.errors import DomainError, Invalid
 from lms.core.web import show_errors
 
 # -- the list ----------------------------------------------------------------------
@@ -106,22 +106,11 @@ def add_module(course_id: int):
     return render_course(course, 422, module_form=form)
 
 
-def _back_to(course, anchor: str):
-    """After a change: commit, then the course page at ``anchor``."""
-    commit()
-    return redirect(url_for("authoring.edit_course", course_id=course.id, _anchor=anchor))
-
-
 def _button(course, change, anchor, done: str | None = None):
-    """A button's change (a move, a removal, publishing): then the course page at ``anchor`` (a callable is read after the
-    change), or the page with the reasons the change was refused."""
-    try:
-        change()
-    except (Invalid, Conflict) as exc:
-        return render_course(course, exc.status, **refused(exc))
-    if done:
-        flash(done, "success")
-    return _back_to(course, anchor() if callable(anchor) else anchor)
+    """A button on the course page; ``anchor`` (a callable is read after the change) is where the page comes back."""
+    return button(change, lambda exc: render_course(course, exc.status, **refused(exc)),
+                  lambda: url_for("authoring.edit_course", course_id=course.id,
+                                  _anchor=anchor() if callable(anchor) else anchor), done)
 
 
 @bp.post("/edition/modules/<int:module_id>/titre")
@@ -132,10 +121,11 @@ def rename_module(module_id: int):
     if form.validate_on_submit():
         try:
             services.rename_module(current_user, module, form.title.data)
+            commit()
         except Invalid as exc:
             return render_course(course, 422, forms={f"rename-{module.id}": form}, **refusal(form, exc))
         flash(_("Module renommé."), "success")
-        return _back_to(course, f"module-{module.id}")
+        return redirect(url_for("authoring.edit_course", course_id=course.id, _anchor=f"module-{module.id}"))
     return render_course(course, 422, forms={f"rename-{module.id}": form})
 
 

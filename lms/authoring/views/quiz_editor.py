@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from lms.authoring import bp, services
 from lms.authoring.forms import QuestionForm, QuizSettingsForm, as_int, place_errors
-from lms.authoring.views.common import after_move, confirm_removal, direction, editable, refusal, refused
+from lms.authoring.views.common import after_move, button, confirm_removal, direction, editable, refusal, refused
 from lms.core.db import commit
 from lms.core.errors import Invalid
 
@@ -21,16 +21,11 @@ def _render_quiz(item, course, form, status=200, **reasons):
 
 
 def _button(quiz, course, change, anchor, done: str | None = None):
-    """A button's change to a question (a move, a removal): then the quiz page at ``anchor`` (a callable is read
-    after the change), or the page with the reasons the change was refused."""
-    try:
-        change()
-    except Invalid as exc:
-        return _render_quiz(quiz.item, course, QuizSettingsForm(formdata=None, obj=quiz), 422, **refused(exc))
-    commit()
-    if done:
-        flash(done, "success")
-    return redirect(url_for("authoring.edit_quiz", item_id=quiz.item_id, _anchor=anchor() if callable(anchor) else anchor))
+    """A button on the quiz page; ``anchor`` (a callable is read after the change) is where the page comes back."""
+    return button(change, lambda exc: _render_quiz(quiz.item, course, QuizSettingsForm(formdata=None, obj=quiz),
+                                                   exc.status, **refused(exc)),
+                  lambda: url_for("authoring.edit_quiz", item_id=quiz.item_id,
+                                  _anchor=anchor() if callable(anchor) else anchor), done)
 
 
 @bp.route("/edition/elements/<int:item_id>/quiz", methods=["GET", "POST"])
