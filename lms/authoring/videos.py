@@ -31,7 +31,6 @@ from lms.core import outbox, storage
 from lms.core.clock import as_utc, utcnow
 from lms.core.errors import FieldErrors, Invalid, NotFound, TooLarge, UnsupportedMediaType
 from lms.core.inputs import TextRefused, clean_text
-from lms.core.jobs import due_job
 from lms.extensions import db
 
 log = logging.getLogger(__name__)
@@ -126,7 +125,6 @@ def create_video(actor: User, stream: BinaryIO | storage.Upload | None, title: s
     return video
 
 
-@due_job
 def remove_abandoned_uploads() -> int:
     """Uploads left in the media store's temporary area by a web worker killed mid-request."""
     return storage.remove_stale_uploads(ABANDONED_UPLOAD_S)
@@ -294,7 +292,6 @@ def _fail(video: Video, reason: str, detail: str | None = None) -> Video:
     return video
 
 
-@due_job
 def requeue_stuck_videos() -> int:
     """Videos still processing long after their last trigger (worker died, task lost): trigger again,
     at most VIDEO_MAX_ATTEMPTS times, then mark them failed with a reason."""
@@ -313,9 +310,6 @@ def requeue_stuck_videos() -> int:
             _trigger_processing(video, attempt=len(triggers) + 1)
         count += 1
     return count
-
-
-outbox.register_task(PROCESS_TASK, process_video)
 
 
 # -- captions and transcript ---------------------------------------------------
