@@ -1,6 +1,6 @@
 """The API twins of revocation (Accounts in shared/API.md): sign out, sign out everywhere, change the password."""
-from tests.auth.test_revocation import cookies_of, sign_in, token_works, works
-from tests.conftest import api_headers
+from tests.auth.test_revocation import cookies_of, token_works, works
+from tests.conftest import api_headers, signed_in_browser
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "un tout autre mot de passe"
@@ -9,7 +9,7 @@ NEW_PASSWORD = "un tout autre mot de passe"
 def test_logout_ends_that_token_only(app, client, make):
     learner = make.learner()
     first, second = api_headers(app, learner), api_headers(app, learner)
-    browser = sign_in(app, learner)
+    browser = signed_in_browser(app, learner, remember=True)
     assert client.post("/api/v1/auth/logout", headers=first).status_code == 204
     assert not token_works(client, first)
     answer = client.post("/api/v1/auth/logout", headers=first)
@@ -19,14 +19,14 @@ def test_logout_ends_that_token_only(app, client, make):
 
 
 def test_logout_needs_a_bearer_token(app, client, make):
-    browser = sign_in(app, make.learner())
+    browser = signed_in_browser(app, make.learner(), remember=True)
     assert client.post("/api/v1/auth/logout").status_code == 401
     assert browser.post("/api/v1/auth/logout").status_code == 401  # a session cookie does not sign API writes
 
 
 def test_sign_out_everywhere_ends_every_session_remember_cookie_and_token(app, client, make):
     learner, other_learner = make.learner(), make.learner()
-    browser = sign_in(app, learner)
+    browser = signed_in_browser(app, learner, remember=True)
     before = cookies_of(browser)
     headers, other, theirs = api_headers(app, learner), api_headers(app, learner), api_headers(app, other_learner)
 
@@ -40,7 +40,7 @@ def test_sign_out_everywhere_ends_every_session_remember_cookie_and_token(app, c
 
 def test_change_password_through_the_api(app, client, make):
     learner = make.learner()
-    browser = sign_in(app, learner)
+    browser = signed_in_browser(app, learner, remember=True)
     before = cookies_of(browser)
     headers, other = api_headers(app, learner), api_headers(app, learner)
 
@@ -76,7 +76,7 @@ def test_change_password_names_an_invalid_new_password_as_the_page_does(app, cli
 
 
 def test_the_new_routes_need_a_token(app, client, make):
-    browser = sign_in(app, make.learner())
+    browser = signed_in_browser(app, make.learner(), remember=True)
     for path in ("/api/v1/me/password", "/api/v1/me/sign-out-everywhere"):
         assert client.post(path, json={}).status_code == 401
         assert browser.post(path, json={}).status_code == 401
