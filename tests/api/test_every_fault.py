@@ -133,11 +133,8 @@ def test_attempt_names_every_wrong_answer(app, client, make, course):
 # -- certificates ---------------------------------------------------------------------------------------------
 
 def test_revoke_names_its_one_field(app, client, coordinator_headers, make, outbox):
-    from lms.certificates import services as certificates
-    from tests.certificates.helpers import completed_course
+    from tests.certificates.helpers import issued_certificate
 
-    _course, completion = completed_course(make.learner())
-    certificate = certificates.issue_certificate(completion.id)
-    commit()
+    certificate = issued_certificate(make.learner())
     response = client.post(f"/api/v1/certificates/{certificate.code}/revoke", json={"reason": 5}, headers=coordinator_headers)
     assert set(fields_of(response)) == {"reason"}

@@ -15,7 +15,7 @@ from lms.core.db import commit
 from lms.core.inputs import INVISIBLE, TextRefused, clean_text
 from lms.extensions import db
 from tests.api.test_courses_api import QUIZ
-from tests.certificates.helpers import completed_course, pdf_text
+from tests.certificates.helpers import issued_certificate, pdf_text
 from tests.conftest import api_headers, fields_of, login_as, post_form
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
@@ -122,9 +122,7 @@ def test_quiz_text_is_checked_at_every_depth(client, trainer_headers):
 
 
 def test_revocation_reason_refuses_nul(app, client, make, outbox):
-    _course, completion = completed_course(make.learner())
-    certificate = certificates.issue_certificate(completion.id)
-    commit()
+    certificate = issued_certificate(make.learner())
     response = client.post(f"/api/v1/certificates/{certificate.code}/revoke", json={"reason": "Erreur\x00"},
                            headers=api_headers(app, make.coordinator()))
     assert set(fields_of(response)) == {"reason"}
@@ -241,17 +239,13 @@ def test_every_form_reads_its_text_through_the_cleaner():
 def test_a_name_registered_with_an_override_never_reverses_on_the_certificate(app, client, outbox):
     assert register(client, full_name=f"Jeanne {RLO}tnopuD").status_code == 201
     learner = db.session.scalar(select(User).where(User.email == "jeanne@example.org"))
-    _course, completion = completed_course(learner, title=f"Repérer{RLO} et orienter")
-    certificate = certificates.issue_certificate(completion.id)
-    commit()
+    certificate = issued_certificate(learner, title=f"Repérer{RLO} et orienter")
     assert_no_override(client, certificate, "Jeanne tnopuD")
 
 
 def test_a_name_stored_before_the_rule_never_reverses_on_the_certificate(client, make, outbox):
     learner = make.learner(full_name=f"Jeanne {RLO}tnopuD\u2066")  # written straight to the table
-    _course, completion = completed_course(learner)
-    certificate = certificates.issue_certificate(completion.id)
-    commit()
+    certificate = issued_certificate(learner)
     assert_no_override(client, certificate, "Jeanne tnopuD")
 
 
