@@ -8,28 +8,11 @@ import re
 from sqlalchemy import text
 
 from lms.extensions import db
+from tests.auth.helpers import REMEMBER, assert_none_works, cookies_of, token_works, works
 from tests.conftest import api_headers, csrf_token, login_as, post_form, signed_in_browser
-from tests.conftest import browser as new_browser
 from tests.factories import PASSWORD
 
-REMEMBER = "remember_token"
 NEW_PASSWORD = "un tout autre mot de passe"
-
-
-def cookies_of(browser) -> dict:
-    return {name: browser.get_cookie(name).value for name in ("session", REMEMBER) if browser.get_cookie(name)}
-
-
-def works(app, **cookies) -> bool:
-    """Whether these cookies, replayed by another browser, open "Mon compte"."""
-    thief = new_browser(app)
-    for name, value in cookies.items():
-        thief.set_cookie(name, value)
-    return thief.get("/compte").status_code == 200
-
-
-def token_works(client, headers) -> bool:
-    return client.get("/api/v1/me", headers=headers).status_code == 200
 
 
 def test_signing_out_ends_that_session_and_its_remember_cookie_for_good(app, make):
@@ -96,8 +79,7 @@ def test_changing_the_password_ends_every_session_remember_cookie_and_token(app,
     after = cookies_of(browser)
     assert after[REMEMBER] != before[REMEMBER]  # "Rester connecté·e" kept, on a new sign-in
     assert works(app, **{REMEMBER: after[REMEMBER]})
-    for name, value in [*before.items(), *other_before.items()]:
-        assert not works(app, **{name: value}), name
+    assert_none_works(app, before, other_before)
     assert other.get("/compte").status_code == 302
     assert not token_works(client, headers)
 
@@ -114,8 +96,7 @@ def test_a_password_reset_ends_every_session_remember_cookie_and_token(app, clie
     response = post_form(client, link, {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
     assert response.status_code == 302 and client.get("/compte").status_code == 200  # the one who reset it
 
-    for name, value in before.items():
-        assert not works(app, **{name: value}), name
+    assert_none_works(app, before)
     assert browser.get("/compte").status_code == 302
     assert not token_works(client, headers)
 
@@ -129,8 +110,7 @@ def test_a_role_change_ends_every_session_remember_cookie_and_token_of_that_pers
 
     response = post_form(client, f"/admin/utilisateurs/{trainer.id}", {"role": "learner"})
     assert response.status_code == 302
-    for name, value in before.items():
-        assert not works(app, **{name: value}), name
+    assert_none_works(app, before)
     assert not token_works(client, headers)
     assert client.get("/compte").status_code == 200  # the coordinator's own session is untouched
 
@@ -144,9 +124,7 @@ def test_erasure_on_the_page_ends_every_session_remember_cookie_and_token(app, c
     response = post_form(browser, "/compte/supprimer", {"password": PASSWORD, "confirm": "y"})
     assert response.status_code == 302
     assert browser.get_cookie(REMEMBER) is None
-    for copy in copies:
-        for name, value in copy.items():
-            assert not works(app, **{name: value}), name
+    assert_none_works(app, *copies)
     assert not token_works(client, headers)
     assert not db.session.execute(text("SELECT 1 FROM sign_ins WHERE user_id = :id"), {"id": learner.id}).all()
 
@@ -156,8 +134,7 @@ def test_erasure_through_the_api_ends_every_browser_session(app, client, make):
     browser = signed_in_browser(app, learner, remember=True)
     before = cookies_of(browser)
     assert client.delete("/api/v1/me", headers=api_headers(app, learner)).status_code == 204
-    for name, value in before.items():
-        assert not works(app, **{name: value}), name
+    assert_none_works(app, before)
 
 
 def test_sign_out_everywhere_from_the_account_page(app, client, make):
@@ -174,9 +151,7 @@ def test_sign_out_everywhere_from_the_account_page(app, client, make):
     assert response.request.path == "/connexion"
     assert "Vous êtes déconnecté·e de tous vos appareils." in response.get_data(as_text=True)
     assert browser.get("/compte").status_code == 302 and other.get("/compte").status_code == 302
-    for copy in copies:
-        for name, value in copy.items():
-            assert not works(app, **{name: value}), name
+    assert_none_works(app, *copies)
     assert not token_works(client, headers)
     signed_in_browser(app, learner, remember=True)  # and the person can sign in again
 

@@ -45,6 +45,15 @@ def write_email(to: str = "alice@example.org", key: str | None = None, subject: 
     )
 
 
+def left_waiting(app) -> OutboxMessage:
+    """An email committed while no SMTP server was set (kept pending, not sent); the server is back afterwards."""
+    app.config["SMTP_HOST"] = None
+    written = write_email()
+    commit()
+    app.config["SMTP_HOST"] = "127.0.0.1"
+    return written
+
+
 def row(message_id: int) -> OutboxMessage:
     return db.session.get(OutboxMessage, message_id, populate_existing=True)
 
@@ -252,10 +261,7 @@ def test_erasure_while_a_message_is_being_sent_stops_any_retry(app, scripted_smt
 # -- claims and the lease ----------------------------------------------------------------
 
 def test_a_claimed_message_is_not_sent_by_anyone_else(app, scripted_smtp, outbox):
-    app.config["SMTP_HOST"] = None
-    written = write_email()
-    commit()
-    app.config["SMTP_HOST"] = "127.0.0.1"
+    written = left_waiting(app)
     assert mail.claim(written.id) is not None  # another worker has it
     assert mail.deliver(written.id) == mail.SKIPPED
     assert "mail_due=0" in run_due_command(app)
@@ -263,10 +269,7 @@ def test_a_claimed_message_is_not_sent_by_anyone_else(app, scripted_smtp, outbox
 
 
 def test_a_stale_claim_is_released_after_the_lease_and_sent_with_the_same_message_id(app, scripted_smtp, outbox, clock):
-    app.config["SMTP_HOST"] = None
-    written = write_email()
-    commit()
-    app.config["SMTP_HOST"] = "127.0.0.1"
+    written = left_waiting(app)
     assert mail.claim(written.id)  # a worker that died right after its claim
     clock.advance(app.config["MAIL_SENDING_LEASE_SECONDS"] - 5)
     assert "released_claims=0" in run_due_command(app) and row(written.id).status == SENDING
@@ -303,10 +306,7 @@ def test_a_send_slower_than_the_lease_is_recorded_sent_and_not_resent(app, scrip
 
 
 def test_a_message_whose_worker_dies_at_every_attempt_ends_failed(app, outbox, clock, scripted_smtp):
-    app.config["SMTP_HOST"] = None
-    written = write_email()
-    commit()
-    app.config["SMTP_HOST"] = "127.0.0.1"
+    written = left_waiting(app)
     maximum = app.config["MAIL_MAX_ATTEMPTS"]
     for attempt in range(1, maximum + 1):
         assert mail.claim(written.id)  # ... and the worker is killed before it sends
