@@ -92,6 +92,10 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 
+    from lms.wiring import install as install_wiring
+
+    install_wiring(app)  # every list of hooks (periodic jobs, task handlers, GDPR, finders), declared in lms/wiring.py
+
     from lms.cli import register_cli
 
     register_cli(app)

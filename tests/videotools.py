@@ -11,7 +11,8 @@ from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module
 from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
-from lms.videos.models import READY, Caption, Video
+from lms.videos.models import READY, Video
+from tests import factories
 
 VTT = b"WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour et bienvenue.\n\n00:00:01.000 --> 00:00:02.000\n<v Anne>La sant\xc3\xa9 mentale.</v>\n"
 
@@ -67,15 +68,9 @@ def course_using(video: Video, *, published: bool, slug: str | None = None) -> C
 
 def stored_video(owner=None, *, title: str = "Film", status: str = READY, captions: bool = True,
                  transcript: str | None = "Bonjour.", **files) -> Video:
-    """A video row (duration 2 s) with, unless ``captions`` is False, its French captions (VTT) in the media store;
-    ``files`` are its stream and poster keys when it needs them. Committed."""
-    video = Video(title=title, owner_id=owner.id if owner else None, status=status, transcript=transcript,
-                  duration_s=2.0, **files)
-    db.session.add(video)
-    db.session.flush()
-    if captions:
-        saved = storage.save_bytes(VTT, "captions", ".vtt")
-        db.session.add(Caption(video=video, lang="fr", storage_key=saved.key, size=saved.size))
+    """``factories.video``, committed (duration 2 s, French captions in the media store unless ``captions`` is
+    False)."""
+    video = factories.video(owner, title=title, status=status, captions=captions, transcript=transcript, **files)
     commit()
     return video
 
@@ -85,8 +80,3 @@ def ready_video(owner=None, *, content: bytes = b"\x00\x00\x00\x18ftypisom" + by
     return stored_video(owner, transcript=None, stream_key=storage.save_bytes(content, "videos", ".mp4").key,
                         stream_size=len(content),
                         poster_key=storage.save_bytes(b"\xff\xd8\xff\xe0fake-jpeg", "posters", ".jpg").key)
-
-
-def media_files(app) -> set[Path]:
-    """Every file of the media store (to prove that a refused upload left nothing behind)."""
-    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}

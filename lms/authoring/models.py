@@ -32,6 +32,12 @@ def new_content_key() -> str:
     return secrets.token_hex(8)
 
 
+def _ordered_rows(child: str, back: str):
+    """A parent's list of rows (modules, items, questions, choices): in their order (``position``, from 1),
+    removed with the parent or when taken out of the list."""
+    return relationship(back_populates=back, order_by=f"{child}.position", cascade="all, delete-orphan")
+
+
 class Course(db.Model):
     __tablename__ = "courses"
 
@@ -57,8 +63,7 @@ class Course(db.Model):
     # rather than a counter, so that a key never comes back (a rolled-back edit, a restored database).
     content_key: Mapped[str] = mapped_column(String(32), default=new_content_key)
 
-    modules: Mapped[list[Module]] = relationship(back_populates="course", order_by="Module.position",
-                                                 cascade="all, delete-orphan")
+    modules: Mapped[list[Module]] = _ordered_rows("Module", "course")
 
     @property
     def is_published(self) -> bool:
@@ -91,8 +96,7 @@ class Module(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
 
     course: Mapped[Course] = relationship(back_populates="modules")
-    items: Mapped[list[Item]] = relationship(back_populates="module", order_by="Item.position",
-                                             cascade="all, delete-orphan")
+    items: Mapped[list[Item]] = _ordered_rows("Item", "module")
 
 
 class Item(db.Model):
@@ -130,8 +134,7 @@ class Quiz(db.Model):
     max_attempts: Mapped[int | None] = mapped_column(Integer)               # None: unlimited
 
     item: Mapped[Item] = relationship(back_populates="quiz")
-    questions: Mapped[list[Question]] = relationship(back_populates="quiz", order_by="Question.position",
-                                                     cascade="all, delete-orphan")
+    questions: Mapped[list[Question]] = _ordered_rows("Question", "quiz")
 
 
 class Question(db.Model):
@@ -145,8 +148,7 @@ class Question(db.Model):
     explanation: Mapped[str] = mapped_column(Text, default="")              # the myth and the reality
 
     quiz: Mapped[Quiz] = relationship(back_populates="questions")
-    choices: Mapped[list[Choice]] = relationship(back_populates="question", order_by="Choice.position",
-                                                 cascade="all, delete-orphan")
+    choices: Mapped[list[Choice]] = _ordered_rows("Choice", "question")
 
 
 class Choice(db.Model):

@@ -17,9 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User
-from lms.auth.services import TOKEN_USER_ID, progress_providers, token_parameters
+from lms.auth.services import TOKEN_USER_ID, token_parameters
 from lms.authoring.models import PUBLISHED, TEXT, VIDEO, Course, Item, Module
-from lms.core import privacy
 from lms.core.clock import as_utc, isoformat, utcnow
 from lms.core.db import plain_statements
 from lms.core.errors import Conflict, Invalid, NotFound
@@ -308,10 +307,6 @@ def export_progress(user: User) -> list[dict]:
         "beacons": row.beacons, "started_at": isoformat(row.started_at),
         "last_activity_at": isoformat(row.last_beacon_at), "completed_at": isoformat(row.completed_at),
     } for row in rows]
-
-
-progress_providers.append(course_progress)
-privacy.exporter("learning_progress")(export_progress)
 
 
 def completed_item_ids(user: User, course_id: int) -> set[int]:

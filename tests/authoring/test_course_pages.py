@@ -1,6 +1,5 @@
 """The authoring pages for courses (/edition), through the Flask test client: list and create, the course
 description, modules and items, the quiz editor, publication, the published-course re-check, who may."""
-import html
 import re
 
 import pytest
@@ -9,6 +8,7 @@ from lms.authoring import services
 from lms.core.db import commit
 from lms.extensions import db
 from tests.conftest import csrf_token, login_as, post_form
+from tests.conftest import page_text as text
 from tests.videotools import stored_video
 
 
@@ -21,10 +21,6 @@ def trainer(make):
 def signed_in(client, trainer):
     login_as(client, trainer)
     return client
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def error_next_to(page: str, field_id: str) -> str:

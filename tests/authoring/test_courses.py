@@ -6,12 +6,10 @@ from hypothesis import strategies as st
 from lms.authoring import services
 from lms.authoring.models import PUBLISHED
 from lms.authoring.permissions import can_edit_course, can_view_course
-from lms.authoring.quizzes import quiz_errors, validate_quiz
-from lms.core import storage
+from lms.authoring.services.quizzes import quiz_errors, validate_quiz
 from lms.core.errors import Conflict, Forbidden, Invalid, NotFound
-from lms.extensions import db
-from lms.videos.models import Caption
-from tests.videotools import VTT, stored_video
+from tests.factories import caption
+from tests.videotools import stored_video
 
 
 def question(kind="single", correct=(0,), n=2):
@@ -211,10 +209,7 @@ def test_publication_lists_every_reason_then_succeeds_once_fixed(make):
 
     no_video.video = stored_video(trainer)
     processing.status, processing.transcript = "ready", "Transcription."
-    saved = storage.save_bytes(VTT, "captions", ".vtt")
-    db.session.add(Caption(video=processing, lang="fr", storage_key=saved.key, size=saved.size))
-    db.session.flush()
-    db.session.refresh(processing)
+    caption(processing)
     services.remove_item(trainer, quiz_item)
     bad.quiz.questions[0].choices[0].correct = True
     services.remove_module(trainer, empty)
@@ -231,10 +226,7 @@ def test_english_captions_are_not_enough(make):
     trainer = make.trainer()
     module = services.add_module(trainer, services.create_course(trainer, "Parcours"), "Module")
     film = stored_video(trainer, captions=False)
-    saved = storage.save_bytes(VTT, "captions", ".vtt")
-    db.session.add(Caption(video=film, lang="en", storage_key=saved.key, size=saved.size))
-    db.session.flush()
-    db.session.refresh(film)
+    caption(film, "en")
     services.add_item(trainer, module, "video", "Film", video_id=film.id)
     assert services.publish_problems(module.course) == [
         "La vidéo de l'élément « Film » (module « Module ») n'a pas de sous-titres en français."]

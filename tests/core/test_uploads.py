@@ -15,13 +15,12 @@ import werkzeug.wrappers.request
 from lms.core import storage, uploads
 from lms.extensions import db
 from lms.videos.models import Video
-from tests.conftest import api_headers, csrf_token, login_as
-from tests.videotools import VTT, media_files, ready_video
+from tests.conftest import csrf_token, login_as, media_files
+from tests.videotools import VTT, ready_video
 
 BOUNDARY = "----lms-test-upload-9f1c"
 MB = 1024 * 1024
 MP4_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
-
 
 
 def multipart(fields: dict[str, str], content: bytes, name: str = "film.mp4") -> bytes:
@@ -68,11 +67,6 @@ def watched(app, tmp_path, monkeypatch):
 
     monkeypatch.setattr(uploads.RequestUpload, "__init__", counting)
     return Watch()
-
-
-@pytest.fixture
-def trainer_headers(app, make):
-    return api_headers(app, make.trainer())
 
 
 @pytest.fixture

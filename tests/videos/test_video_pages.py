@@ -12,8 +12,8 @@ from lms.extensions import db
 from lms.videos import services as videos
 from lms.videos.models import FAILED, PROCESSING, READY, Video
 from lms.videos.services import processing
-from tests.conftest import api_headers, csrf_token, login_as, post_form
-from tests.videotools import VTT, course_using, cut_short, make_video, media_files, ready_video
+from tests.conftest import api_headers, csrf_token, login_as, media_files, post_form
+from tests.videotools import VTT, course_using, cut_short, make_video, ready_video
 
 LIBRARY = "/edition/videos"
 

@@ -13,7 +13,8 @@ from lms.extensions import db
 from lms.videos import services as videos
 from lms.videos.models import FAILED, PROCESSING, READY, Video
 from lms.videos.services import integrity, processing
-from tests.videotools import VTT, course_using, cut_short, make_video, media_files, top_level_atoms
+from tests.conftest import media_files
+from tests.videotools import VTT, course_using, cut_short, make_video, top_level_atoms
 
 
 def upload(user, path: Path, title="Film") -> Video:

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from lms.authoring.models import PRE_TEST, QUIZ, TEXT, TRUE_FALSE
-from lms.authoring.quizzes import validate_quiz
+from lms.authoring.services.quizzes import validate_quiz
 from lms.core.errors import Invalid
 from lms.videos.services import vtt
 

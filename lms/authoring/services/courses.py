@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from lms.auth.models import User
 from lms.authoring.models import ITEM_KINDS, QUIZ, VIDEO, Course, Item, Module
 from lms.authoring.permissions import require_create_course, require_edit_course
-from lms.authoring.quizzes import build_quiz, validate_quiz
 from lms.authoring.services.common import (
     TITLE_MAX,
     _dense,
@@ -21,6 +20,7 @@ from lms.authoring.services.common import (
     unique_course_slug,
 )
 from lms.authoring.services.publication import keeping_publishable
+from lms.authoring.services.quizzes import build_quiz, validate_quiz
 from lms.core.errors import Invalid
 from lms.extensions import db
 from lms.videos.models import FAILED, Video

@@ -19,5 +19,6 @@ from lms.videos.services.processing import (  # noqa: F401
     ffmpeg_exe,
     process_video,
     requeue_stuck_videos,
+    start_processing,
 )
 from lms.videos.services.urls import media_urls  # noqa: F401

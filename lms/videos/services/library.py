@@ -16,7 +16,6 @@ from lms.core import storage
 from lms.core.clock import utcnow
 from lms.core.errors import FieldErrors, Invalid, NotFound, TooLarge, UnsupportedMediaType
 from lms.core.inputs import TextRefused, clean_text
-from lms.core.jobs import due_job
 from lms.extensions import db
 from lms.videos.models import PROCESSING, Caption, Video
 from lms.videos.permissions import require_edit_video, require_manage_videos
@@ -102,7 +101,6 @@ def create_video(actor: User, stream: BinaryIO | storage.Upload | None, title: s
     return video
 
 
-@due_job
 def remove_abandoned_uploads() -> int:
     """Uploads left in the media store's temporary area by a web worker killed mid-request."""
     return storage.remove_stale_uploads(ABANDONED_UPLOAD_S)

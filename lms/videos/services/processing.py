@@ -20,7 +20,6 @@ from sqlalchemy import select
 
 from lms.core import outbox, storage
 from lms.core.clock import as_utc, utcnow
-from lms.core.jobs import due_job
 from lms.extensions import db
 from lms.videos.models import FAILED, PROCESSING, READY, Video
 from lms.videos.services import integrity
@@ -38,6 +37,11 @@ CONVERSION_FAILED = ("La conversion de la vidéo a échoué : le fichier est peu
 ORIGINAL_MISSING = "Le fichier envoyé est introuvable sur le serveur. Envoyez-le à nouveau."
 GAVE_UP = "Le traitement de la vidéo n'a pas abouti après plusieurs essais. Envoyez-la à nouveau ou contactez l'équipe."
 TOO_LONG = "Le traitement de la vidéo a pris trop de temps et a été interrompu."
+
+
+def start_processing(video: Video) -> None:
+    """The first processing trigger of a new video, written in the caller's transaction (the import's films)."""
+    trigger_processing(video, attempt=1)
 
 
 def trigger_processing(video: Video, attempt: int) -> None:
@@ -112,6 +116,13 @@ def process_video(video_id: int) -> Video | None:
         return _fail(video, ORIGINAL_MISSING)
     timeout = current_app.config["VIDEO_FFMPEG_TIMEOUT_SECONDS"]
     source = storage.path(video.original_key)
+    from lms.videos.services import slides  # slides.py imports this module (ffmpeg_exe)
+
+    if video.original_key.startswith(f"{slides.SPEC_PREFIX}/"):  # a demo film of a course's files: render it first
+        try:
+            source = slides.film_of_spec(source)
+        except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as exc:
+            return _fail(video, CONVERSION_FAILED, detail=str(exc))
     found = probe(source)
     if found.error:
         return _fail(video, TRUNCATED, detail=found.error)
@@ -166,7 +177,6 @@ def _fail(video: Video, reason: str, detail: str | None = None) -> Video:
     return video
 
 
-@due_job
 def requeue_stuck_videos() -> int:
     """Videos still processing long after their last trigger (worker died, task lost): trigger again,
     at most VIDEO_MAX_ATTEMPTS times, then mark them failed with a reason."""
@@ -185,7 +195,3 @@ def requeue_stuck_videos() -> int:
             trigger_processing(video, attempt=len(triggers) + 1)
         count += 1
     return count
-
-
-outbox.register_task(PROCESS_TASK, process_video)
-

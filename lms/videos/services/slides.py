@@ -49,11 +49,25 @@ def render_settings() -> tuple[int, int, int]:
     return int(width) // 2 * 2, int(height) // 2 * 2, int(current_app.config["SAMPLE_VIDEO_FPS"])
 
 
-def spec_hash(slides: list[dict]) -> str:
+def spec_json(slides: list[dict]) -> bytes:
+    """The film's whole recipe (slides, size, frame rate, fonts, renderer): what the import stores as the video's
+    original (under SPEC_PREFIX in the media store) for the worker to render; its hash names the film."""
     width, height, fps = render_settings()
     spec = {"v": RENDERER_VERSION, "size": [width, height], "fps": fps, "fonts": [font_path("regular"), font_path("bold")],
             "slides": [{"title": s["title"], "points": list(s["points"]), "seconds": s["seconds"]} for s in slides]}
-    return hashlib.sha256(json.dumps(spec, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    return json.dumps(spec, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def spec_hash(slides: list[dict]) -> str:
+    return hashlib.sha256(spec_json(slides)).hexdigest()
+
+
+SPEC_PREFIX = "slides"  # media store keys of stored recipes: "slides/<2 hex>/<32 hex>.json"
+
+
+def film_of_spec(path: Path) -> Path:
+    """The MP4 of a stored recipe (spec_json), rendered now unless cached: the worker's first step for a demo film."""
+    return rendered_path(json.loads(Path(path).read_text("utf-8"))["slides"])[0]
 
 
 def cache_dir() -> Path:
