@@ -76,9 +76,7 @@ def create_course():
         )
     course_id, slug, status = course.id, course.slug, course.status
     commit()
-    response = jsonify({"id": course_id, "slug": slug, "status": status})
-    response.headers["Location"] = url_for("api.get_course", course_id=course_id)
-    return response, 201
+    return jsonify({"id": course_id, "slug": slug, "status": status}), 201, {"Location": url_for("api.get_course", course_id=course_id)}
 
 
 @bp.post("/courses/<int:course_id>/modules")

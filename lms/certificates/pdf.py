@@ -1,6 +1,6 @@
 """The certificate as a PDF (fpdf2, A4 portrait, French), with its QR code (segno) to the verification page.
 
-The shipped DejaVu Sans (lms/authoring/fonts) prints French accents on any machine. Loading
+The shipped DejaVu Sans (lms/core/fonts) prints French accents on any machine. Loading
 the whole font costs about 0.3 s per document (fontTools parses ~6,000 glyphs), so each
 process makes once a subset covering Latin scripts and typography (written under
 ``<cache_dir>``) and documents use it; a document with a character outside the subset (a
@@ -23,7 +23,7 @@ from fpdf import FPDF
 
 from lms.certificates.document import TITLE, Document
 
-FONTS = Path(__file__).resolve().parent.parent / "authoring" / "fonts"
+FONTS = Path(__file__).resolve().parent.parent / "core" / "fonts"
 FULL_FONTS = {"": FONTS / "DejaVuSans.ttf", "B": FONTS / "DejaVuSans-Bold.ttf"}
 # Basic Latin, Latin-1 and Latin Extended-A (French, and the names of most European languages),
 # general punctuation (’ « » – — … • ‰), euro and trade mark signs. The fewer glyphs, the faster.

@@ -27,7 +27,7 @@ from lms.certificates import document as doc
 from lms.certificates.models import Certificate, new_code, normalise_code
 from lms.certificates.pdf import render_pdf
 from lms.certificates.permissions import require_revoke_certificates
-from lms.core import outbox, privacy, storage
+from lms.core import outbox, storage
 from lms.core.clock import isoformat, utcnow
 from lms.core.db import insert_once
 from lms.core.errors import Conflict, Invalid, NotFound
@@ -53,7 +53,7 @@ def request_certificate(completion: CourseCompletion) -> None:
 
 
 def on_course_completed(sender, completion: CourseCompletion, **_extra) -> None:
-    """Receiver of lms.learning.signals.course_completed (connected in lms/certificates/__init__.py)."""
+    """Receiver of lms.learning.signals.course_completed (connected by lms/wiring.py)."""
     request_certificate(completion)
 
 
@@ -294,15 +294,9 @@ def expire_certificates(user_id: int, course_id: int) -> None:
     db.session.flush()
 
 
-privacy.exporter("certificates")(export_certificates)
-privacy.eraser(erase_certificates)
-privacy.expirer(expire_certificates)
-outbox.register_task(ISSUE_TASK, issue_certificate)
-
-
 def certificates_by_completion(user: User, completion_ids: list[int]) -> dict[int, Certificate]:
     """The user's certificates for these completions (the learning pages find them through
-    ``lms.learning.signals.certificate_finders``)."""
+    lms/wiring.py CERTIFICATE_FINDERS)."""
     if not completion_ids:
         return {}
     rows = db.session.scalars(select(Certificate).where(

@@ -8,18 +8,18 @@ periodic scan (core.jobs), so nothing is lost.
 Task triggers (``OutboxTask``) work the same way for background work such as
 processing an uploaded video: ``enqueue_task(name, args, dedupe_key=...)`` in
 the transaction, a Celery task sent by name after the commit (or, with
-``OUTBOX_DISPATCH = "inline"``, the handler registered under that name run in
-the process), and rows the broker refused re-sent by the periodic scan.
+``OUTBOX_DISPATCH = "inline"``, the handler of that name in lms/wiring.py
+``TASK_HANDLERS`` run in the process), and rows the broker refused re-sent by the periodic scan.
 Tasks are idempotent, so a trigger sent twice does no harm.
 """
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from sqlalchemy import JSON, DateTime, Integer, String, Text, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -206,7 +206,7 @@ def forget_recipient(email: str) -> None:
 # -- task triggers -------------------------------------------------------------
 
 class OutboxTask(db.Model):
-    """A background task to start after the commit: the task's registered name and JSON arguments."""
+    """A background task to start after the commit: the Celery task's name and its JSON arguments."""
 
     __tablename__ = "outbox_tasks"
 
@@ -221,21 +221,20 @@ class OutboxTask(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
-_TASK_HANDLERS: dict[str, Callable[..., object]] = {}
+TASK_HANDLERS_EXTENSION = "lms.task_handlers"
 
 
-def register_task(name: str, handler: Callable[..., object]) -> None:
-    """The in-process equivalent of the Celery task ``name`` (used by inline dispatch and ``flask jobs run-due``).
-
-    The handler adds and flushes; whoever runs it commits."""
-    _TASK_HANDLERS[name] = handler
+def install_task_handlers(app: Flask, handlers: Mapping[str, Callable[..., object]]) -> None:
+    """The in-process equivalent of each Celery task, by name (create_app passes lms.wiring.TASK_HANDLERS):
+    run by inline dispatch and ``flask jobs run-due``. A handler adds and flushes; whoever runs it commits."""
+    app.extensions[TASK_HANDLERS_EXTENSION] = dict(handlers)
 
 
 def task_handler(name: str) -> Callable[..., object]:
     try:
-        return _TASK_HANDLERS[name]
+        return current_app.extensions[TASK_HANDLERS_EXTENSION][name]
     except KeyError:
-        raise LookupError(f"no in-process handler registered for task {name!r}") from None
+        raise LookupError(f"no in-process handler for task {name!r} (lms/wiring.py TASK_HANDLERS)") from None
 
 
 def has_task(dedupe_key: str) -> bool:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("learning", __name__)
 
-from lms.learning import retention, services, views  # noqa: E402,F401  (services.progress registers its provider; retention its GDPR export and job)
+from lms.learning import views  # noqa: E402,F401  (routes register on bp)

@@ -8,13 +8,14 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, or_, select
 
 from lms.auth.models import COORDINATOR, User
-from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Quiz, Video
+from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Quiz
 from lms.authoring.permissions import is_staff
 from lms.core.cache import cached
 from lms.core.statements import plain_statements
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, ItemProgress, QuizAttempt
 from lms.learning.services import quizzes
+from lms.videos.models import PROCESSING, Video
 
 
 def catalogue(user: User) -> list[Course]:
@@ -37,6 +38,7 @@ class OutlineItem:
     video_seconds: float | None        # the film's real duration, for video items whose video is processed
     sensitive: bool                    # has a content note (then the page shows the crisis numbers)
     number: int                        # 1, 2, 3 ... across the whole course
+    film_in_preparation: bool = False  # a video item whose film the worker is still preparing
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,10 @@ class Outline:
 
     def items(self) -> list[OutlineItem]:
         return [item for module in self.modules for item in module.items]
+
+    @property
+    def films_in_preparation(self) -> int:
+        return sum(item.film_in_preparation for item in self.items())
 
     def neighbours(self, item_id: int) -> tuple[OutlineItem | None, OutlineItem | None]:
         """The items before and after ``item_id`` in the course order (across modules)."""
@@ -79,7 +85,7 @@ def _read_outline(course_id: int) -> Outline:
     rows = db.session.execute(
         select(Module.id, Module.title, Module.summary, Item.id.label("item_id"), Item.kind,
                Item.title.label("item_title"), Item.required, Item.estimated_minutes, Item.content_note,
-               Video.duration_s)
+               Video.duration_s, Video.status.label("video_status"))
         .select_from(Module).outerjoin(Item, Item.module_id == Module.id).outerjoin(Video, Video.id == Item.video_id)
         .where(Module.course_id == course_id)
         .order_by(Module.position, Module.id, Item.position, Item.id)
@@ -96,7 +102,8 @@ def _read_outline(course_id: int) -> Outline:
         module.items.append(OutlineItem(
             id=row.item_id, kind=row.kind, title=row.item_title, required=row.required,
             estimated_minutes=row.estimated_minutes, video_seconds=row.duration_s if row.kind == VIDEO else None,
-            sensitive=bool((row.content_note or "").strip()), number=number))
+            sensitive=bool((row.content_note or "").strip()), number=number,
+            film_in_preparation=row.kind == VIDEO and row.video_status == PROCESSING))
     return Outline(modules=result)
 
 

@@ -7,11 +7,6 @@ from tests.conftest import api_headers
 from tests.learningtools import quiz_spec, right_answers, wrong_answers
 
 
-@pytest.fixture
-def learner(make):
-    return make.learner()
-
-
 def post(client, app, user, path, body):
     return client.post(path, json=body, headers=api_headers(app, user))
 

@@ -165,8 +165,8 @@ def test_video_item_has_an_accessible_player_and_the_transcript(client, make):
 
 
 def test_every_caption_language_is_listed_and_only_french_is_default(client, make):
-    from lms.authoring.models import Caption
     from lms.core import storage
+    from lms.videos.models import Caption
 
     course = full_course(make.trainer())
     video = items(course)["video"].video

@@ -11,6 +11,6 @@ caller (the import-course command) does.
 """
 from .reader import CourseFilesInvalid
 from .validate import read_course
-from .writer import ImportReport, import_course
+from .writer import ImportReport, film_states, import_course
 
-__all__ = ["CourseFilesInvalid", "ImportReport", "import_course", "read_course"]
+__all__ = ["CourseFilesInvalid", "ImportReport", "film_states", "import_course", "read_course"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lms.authoring import vtt
 from lms.authoring.models import PRE_TEST, QUIZ, TEXT, TRUE_FALSE
-from lms.authoring.quizzes import validate_quiz
+from lms.authoring.services.quizzes import validate_quiz
 from lms.core.errors import Invalid
+from lms.videos.services import vtt
 
 from .reader import CHOICE_KEYS, ITEM_KEYS, KIND_FIELD, QUESTION_KEYS, QUIZ_KEYS, VIDEO_KEYS, VIDEO_REQUIRED, Reader
 

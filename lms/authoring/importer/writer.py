@@ -3,21 +3,21 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 
 from lms.auth.models import User
-from lms.authoring import slides as slide_films
-from lms.authoring import vtt
-from lms.authoring.models import DRAFT, FAILED, PROCESSING, QUIZ, VIDEO, Choice, Course, Item, Module, Question, Quiz, Video
+from lms.authoring.models import DRAFT, QUIZ, VIDEO, Choice, Course, Item, Module, Question, Quiz
 from lms.authoring.permissions import require_create_course, require_edit_course
-from lms.authoring.videos import process_video, save_caption, write_transcript
 from lms.core import storage
 from lms.extensions import db
+from lms.videos.models import FAILED, PROCESSING, Video
+from lms.videos.services import save_caption, start_processing, vtt, write_transcript
+from lms.videos.services import slides as slide_films
 
-from .reader import CourseFilesInvalid
 from .validate import read_course
 
 
@@ -28,7 +28,7 @@ class ImportReport:
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
-    rendered: int = 0
+    queued: int = 0  # new films, made ready by the worker after the commit
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -45,7 +45,7 @@ class ImportReport:
                       if getattr(self, name)[kind]]
             if counts:
                 parts.append(f"{kind}s: " + ", ".join(counts))
-        return "; ".join(parts) + (f"; films rendered: {self.rendered}" if self.rendered else "")
+        return "; ".join(parts) + (f"; films to prepare in the background: {self.queued}" if self.queued else "")
 
 
 def _set(row, **values) -> bool:
@@ -57,37 +57,38 @@ def _set(row, **values) -> bool:
     return changed
 
 
+def _sync_rows(rows: list, specs: list, new_row, update) -> bool:
+    """Make ``rows`` (a relationship list) follow ``specs`` in order: the n-th row is kept and updated by
+    ``update(row, spec)``, missing rows are added, extra ones removed; positions from 1. Whether anything changed."""
+    existing, changed = list(rows), False
+    for n, spec in enumerate(specs):
+        if n < len(existing):
+            row = existing[n]
+        else:
+            row = new_row()
+            rows.append(row)
+            changed = True
+        changed |= _set(row, position=n + 1)
+        changed |= update(row, spec)
+    if len(existing) > len(specs):
+        del rows[len(specs):]
+        changed = True
+    return changed
+
+
+def _sync_choices(question: Question, spec: dict) -> bool:
+    changed = _set(question, kind=spec["kind"], prompt=spec["prompt"], explanation=spec["explanation"])
+    return _sync_rows(question.choices, spec["choices"], Choice, lambda choice, c: _set(
+        choice, text=c["text"], correct=c["correct"], feedback=c["feedback"])) or changed
+
+
 def _sync_quiz(item: Item, spec: dict) -> bool:
     quiz = item.quiz
     changed = quiz is None
     if quiz is None:
         quiz = item.quiz = Quiz()
     changed |= _set(quiz, role=spec["role"], pass_mark=spec["pass_mark"], max_attempts=spec["max_attempts"])
-    questions = list(quiz.questions)
-    for q, qspec in enumerate(spec["questions"]):
-        if q < len(questions):
-            question = questions[q]
-        else:
-            question = Question(position=q)
-            quiz.questions.append(question)
-            changed = True
-        changed |= _set(question, position=q, kind=qspec["kind"], prompt=qspec["prompt"], explanation=qspec["explanation"])
-        choices = list(question.choices)
-        for c, cspec in enumerate(qspec["choices"]):
-            if c < len(choices):
-                choice = choices[c]
-            else:
-                choice = Choice(position=c)
-                question.choices.append(choice)
-                changed = True
-            changed |= _set(choice, position=c, text=cspec["text"], correct=cspec["correct"], feedback=cspec["feedback"])
-        if len(choices) > len(qspec["choices"]):
-            del question.choices[len(qspec["choices"]):]
-            changed = True
-    if len(questions) > len(spec["questions"]):
-        del quiz.questions[len(spec["questions"]):]
-        changed = True
-    return changed
+    return _sync_rows(quiz.questions, spec["questions"], Question, _sync_choices) or changed
 
 
 def _sha256(path: Path) -> str:
@@ -98,28 +99,35 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _sync_video(item: Item, spec: dict, owner_id: int | None, report: ImportReport) -> bool:
+def _original(spec: dict) -> tuple[str, Callable[[], storage.Stored]]:
+    """The film's identity (a SHA-256) and how to store its original: the file as it is, or for a demo film the
+    recipe of its slides, which the worker renders (slides.py) before processing it as any upload."""
     if spec["file"] is not None:
         film = spec["file"]
-    else:
-        film, rendered = slide_films.rendered_path(spec["slides"])
-        report.rendered += rendered
-    sha = _sha256(film)
+
+        def store_file() -> storage.Stored:
+            with open(film, "rb") as stream:
+                return storage.save_stream(stream, "originals", film.suffix.lower() if len(film.suffix) <= 6 else "")
+        return _sha256(film), store_file
+    recipe = slide_films.spec_json(spec["slides"])
+    return hashlib.sha256(recipe).hexdigest(), lambda: storage.save_bytes(recipe, slide_films.SPEC_PREFIX, ".json")
+
+
+def _sync_video(item: Item, spec: dict, owner_id: int | None, report: ImportReport) -> bool:
+    sha, store = _original(spec)
     video, changed = item.video, False
     # A library video that someone put in this item without being able to change it (services.add_item) is not
     # the import's to change: the import brings its own copy, as it does for a new film.
     if video is None or video.original_sha256 != sha or video.status == FAILED or not item.video_grants_edit:
-        with open(film, "rb") as stream:
-            stored = storage.save_stream(stream, "originals", film.suffix.lower() if len(film.suffix) <= 6 else "")
+        stored = store()
         video = Video(title=spec["title"], owner_id=owner_id, status=PROCESSING, original_key=stored.key,
-                      original_sha256=stored.sha256, original_size=stored.size, speakers=spec["speakers"])
+                      original_sha256=sha, original_size=stored.size, speakers=spec["speakers"])
         db.session.add(video)
         db.session.flush()
-        process_video(video.id)
-        if video.status != "ready":
-            raise CourseFilesInvalid([f"{film}: la vidéo n'a pas pu être traitée ({video.error})."])
+        start_processing(video)  # the worker makes it ready after the commit, as for an upload
         item.video, item.video_grants_edit = video, True  # the import's owner owns it: the course's trainer may edit
         report.created["video"] += 1
+        report.queued += 1
         changed = True
     video_changed = _set(video, title=spec["title"], speakers=spec["speakers"])
     for lang, data in spec["captions"].items():
@@ -164,7 +172,7 @@ def import_course(folder: Path, *, actor: User | None = None) -> ImportReport:
     owner_id = course.owner_id or (actor.id if actor else None)
     existing = {m.key: m for m in course.modules}
     modules, videos = [], []
-    for position, mspec in enumerate(spec["modules"]):
+    for position, mspec in enumerate(spec["modules"], start=1):
         module = existing.pop(mspec["key"], None)
         module_created = module is None
         if module_created:
@@ -172,7 +180,7 @@ def import_course(folder: Path, *, actor: User | None = None) -> ImportReport:
         module_changed = _set(module, title=mspec["title"], summary=mspec["summary"], position=position)
         old_items = {i.key: i for i in module.items}
         items = []
-        for item_position, ispec in enumerate(mspec["items"]):
+        for item_position, ispec in enumerate(mspec["items"], start=1):
             item = old_items.pop(ispec["key"], None)
             item_created = item is None
             if item_created:
@@ -206,3 +214,10 @@ def import_course(folder: Path, *, actor: User | None = None) -> ImportReport:
     db.session.flush()
     report.count("course", created=created, changed=course_changed)
     return report
+
+
+def film_states(slug: str) -> Counter:
+    """How many films of the course ``slug`` are processing, ready or failed (`make run` reports their preparation)."""
+    return Counter(db.session.scalars(
+        select(Video.status).join(Item, Item.video_id == Video.id).join(Module, Item.module_id == Module.id)
+        .join(Course, Module.course_id == Course.id).where(Course.slug == slug)))

@@ -16,8 +16,8 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User
-from lms.auth.services import TOKEN_USER_ID, progress_providers, token_parameters, user_for_api_token
-from lms.authoring.models import PUBLISHED, READY, TEXT, VIDEO, Course, Item, Module, Video
+from lms.auth.services import TOKEN_USER_ID, token_parameters, user_for_api_token
+from lms.authoring.models import PUBLISHED, TEXT, VIDEO, Course, Item, Module
 from lms.core.clock import as_utc, isoformat, utcnow
 from lms.core.db import insert_once
 from lms.core.errors import Conflict, Invalid, NotFound, Unauthorized
@@ -27,6 +27,7 @@ from lms.learning import intervals
 from lms.learning.models import ItemProgress, coverage_ratio
 from lms.learning.permissions import can_view_course_page
 from lms.learning.services.completion import complete_item
+from lms.videos.models import READY, Video
 
 COMPLETION_RATIO = 0.9       # a video completes when 90 % of it was really watched
 MAX_SEGMENTS = 200           # per beacon: a ~10 s beacon has one or a few
@@ -312,9 +313,6 @@ def course_progress(user: User) -> list[dict]:
     return result
 
 
-
-
-progress_providers.append(course_progress)
 
 
 def completed_item_ids(user: User, course_id: int) -> set[int]:

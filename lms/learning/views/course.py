@@ -28,7 +28,7 @@ from lms.learning import bp, queries, services
 from lms.learning.permissions import is_preview, require_view_course_page
 from lms.learning.queries import CourseHead, Outline
 from lms.learning.views.journey import certificate_of
-from lms.media.urls import media_urls
+from lms.videos.services import media_urls
 
 STATUS_SLOT = re.compile(r"<!--item-status:(\d+)-->")
 

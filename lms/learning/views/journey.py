@@ -16,7 +16,7 @@ from lms.learning.signals import certificates_for
 
 def certificate_of(completion_row):
     """The certificate issued for a completion, if any (it is issued by a task just after the commit).
-    Found through the certificates domain's registered finder: learning does not import it (no cycle)."""
+    Found through lms/wiring.py CERTIFICATE_FINDERS: learning does not import the certificates domain (no cycle)."""
     if completion_row is None:
         return None
     return certificates_for(current_user, [completion_row.id]).get(completion_row.id)
