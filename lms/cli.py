@@ -44,7 +44,7 @@ def register_cli(app: Flask) -> None:
         from pathlib import Path
 
         from lms.auth import services as auth_services
-        from lms.authoring.importer import CourseFilesInvalid, import_course
+        from lms.authoring.services.importer import CourseFilesInvalid, import_course
         from lms.core.db import rollback
 
         actor = auth_services.user_by_email(owner) if owner else None

@@ -50,7 +50,7 @@ class FilmProgress:
 def watch_films(slug: str, stopped) -> None:
     """Print the preparation of the films of course ``slug`` until they are all ready (or `make run` stops)."""
     from lms import create_app
-    from lms.authoring.importer import film_states
+    from lms.authoring.services.importer import film_states
     from lms.extensions import db
 
     app, progress = create_app(), FilmProgress()

@@ -10,6 +10,7 @@ from flask import Flask
 
 from lms.auth.services import gdpr
 from lms.auth.services import retention as accounts
+from lms.certificates import retention as certificate_evidence
 from lms.certificates import services as certificates
 from lms.core.jobs import install_due_jobs
 from lms.core.outbox import install_task_handlers
@@ -45,18 +46,18 @@ EXPORT_SECTIONS = {
     "account_events": gdpr.export_account_events,
     "emails": gdpr.export_emails,
     "learning_progress": evidence.export_progress,
-    "certificates": certificates.export_certificates,
+    "certificates": certificate_evidence.export_certificates,
 }
 
 # What erasing a person does in the other domains, before lms.auth.services.gdpr.erase_user anonymises the account.
 ERASERS = (
-    certificates.erase_certificates,        # the certificate stays (evidence), without the holder's name
+    certificate_evidence.erase_certificates,        # the certificate stays (evidence), without the holder's name
 )
 
 # What the other domains drop of a learner's evidence on a course past its retention period, before
 # lms.learning.retention deletes its own rows.
 EXPIRERS = (
-    certificates.expire_certificates,
+    certificate_evidence.expire_certificates,
 )
 
 # Who finds the certificate of a completion for the learner's pages (learning does not import certificates).

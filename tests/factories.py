@@ -4,8 +4,8 @@ from __future__ import annotations
 import itertools
 
 from lms.auth.models import COORDINATOR, LEARNER, TRAINER, User
-from lms.auth.passwords import hash_password
 from lms.auth.services import organisation_named
+from lms.auth.services.passwords import hash_password
 from lms.core.db import commit
 from lms.extensions import db
 

@@ -20,8 +20,8 @@ from lms.auth.forms import (
     SetPasswordForm,
     UserCreateForm,
 )
-from lms.auth.passwords import verify_password
 from lms.auth.permissions import require_manage_users
+from lms.auth.services.passwords import verify_password
 from lms.core.db import commit
 from lms.core.errors import DomainError, Invalid
 from lms.core.pagination import searched_page

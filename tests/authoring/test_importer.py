@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from lms.authoring.importer import CourseFilesInvalid, import_course
 from lms.authoring.models import DRAFT, PUBLISHED, Course, Item
 from lms.authoring.services import publish_problems
+from lms.authoring.services.importer import CourseFilesInvalid, import_course
 from lms.core.db import commit
 from lms.core.outbox import tasks_with_prefix
 from lms.extensions import db
@@ -474,7 +474,7 @@ def test_import_publish_serves_the_course_at_once_and_the_films_come_from_the_ba
     """As `make run` does: import --publish returns before any film is rendered; learners find the course, which
     says its film is being prepared; the processing task (run here by `jobs run-due`, in process) then makes it
     ready and the notice goes."""
-    from lms.authoring.importer import film_states
+    from lms.authoring.services.importer import film_states
     from lms.devserver import FilmProgress
     from tests.conftest import login_as
 

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from lms.authoring import services as authoring
-from lms.authoring.importer import import_course
+from lms.authoring.services.importer import import_course
 from lms.core.db import commit
 from tests import factories
 

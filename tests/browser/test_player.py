@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lms.authoring import services as authoring
-from lms.authoring.importer import import_course
+from lms.authoring.services.importer import import_course
 from lms.core.db import commit
 from tests import factories
 from tests.browser.a11y import check_a11y

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lms.core.clock import utcnow
-from lms.learning import intervals
+from lms.learning.services import intervals
 from lms.learning.services.progress import beacon_values
 
 DURATION_MS = 600_000  # a 10-minute film

@@ -23,9 +23,9 @@ from lms.core.db import insert_once
 from lms.core.errors import Conflict, Invalid, NotFound, Unauthorized
 from lms.core.statements import plain_statements
 from lms.extensions import db
-from lms.learning import intervals
 from lms.learning.models import ItemProgress, coverage_ratio
 from lms.learning.permissions import can_view_course_page
+from lms.learning.services import intervals
 from lms.learning.services.completion import complete_item
 from lms.videos.models import READY, Video
 

@@ -3,7 +3,7 @@
 Roles (``Quiz.role``): ``graded`` and ``post_test`` complete their item when passed;
 ``pre_test`` (positioning) completes on submission whatever the score and never
 blocks. The correct answers leave the server only in the feedback of a submitted
-attempt. Scoring rules: lms.learning.scoring.
+attempt. Scoring rules: lms.learning.services.scoring.
 """
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from lms.core.clock import as_utc, utcnow
 from lms.core.db import insert_once
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
-from lms.learning import scoring
 from lms.learning.models import QuizAttempt
+from lms.learning.services import scoring
 from lms.learning.services.completion import complete_item
 from lms.learning.services.progress import progress_row_of
 

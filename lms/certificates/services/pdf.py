@@ -21,9 +21,9 @@ from pathlib import Path
 import segno
 from fpdf import FPDF
 
-from lms.certificates.document import TITLE, Document
+from lms.certificates.services.document import TITLE, Document
 
-FONTS = Path(__file__).resolve().parent.parent / "core" / "fonts"
+FONTS = Path(__file__).resolve().parents[2] / "core" / "fonts"
 FULL_FONTS = {"": FONTS / "DejaVuSans.ttf", "B": FONTS / "DejaVuSans-Bold.ttf"}
 # Basic Latin, Latin-1 and Latin Extended-A (French, and the names of most European languages),
 # general punctuation (’ « » – — … • ‰), euro and trade mark signs. The fewer glyphs, the faster.

@@ -23,10 +23,10 @@ from sqlalchemy import Select, select
 
 from lms.auth.models import User
 from lms.authoring.models import POST_TEST, Course, Item, Module, Quiz
-from lms.certificates import document as doc
 from lms.certificates.models import Certificate, new_code, normalise_code
-from lms.certificates.pdf import render_pdf
 from lms.certificates.permissions import require_revoke_certificates
+from lms.certificates.services import document as doc
+from lms.certificates.services.pdf import render_pdf
 from lms.core import outbox, storage
 from lms.core.clock import isoformat, utcnow
 from lms.core.db import insert_once
@@ -246,52 +246,18 @@ def revoke_certificate(actor: User, code: str, reason: str | None) -> Certificat
     if certificate.revoked:
         raise Conflict(_("Cette attestation est déjà révoquée."), code="already_revoked")
     certificate.revoke(actor.id, reason)
-    _replace_pdf(certificate)  # a copy downloaded from now on says "révoquée" too
+    replace_pdf(certificate)  # a copy downloaded from now on says "révoquée" too
     db.session.flush()
     return certificate
 
 
-def _replace_pdf(certificate: Certificate) -> None:
+def replace_pdf(certificate: Certificate) -> None:
     """Store a new rendering and remove the old file. Should the transaction roll back after the removal,
     pdf_bytes renders from the unchanged row instead: the same document either way."""
     old_key = certificate.pdf_key
     certificate.pdf_key = store_pdf(certificate)
     storage.delete(old_key)
 
-
-# -- GDPR --------------------------------------------------------------------------------
-
-def export_certificates(user: User) -> list[dict]:
-    """GDPR export: the person's certificates, as issued."""
-    return [{
-        "code": certificate.display_code, "course_id": certificate.course_id,
-        "issued_at": isoformat(certificate.issued_at), "revoked_at": isoformat(certificate.revoked_at),
-        "revoked_reason": certificate.revoked_reason, "verify_url": verify_url(certificate),
-        "content": certificate.snapshot,
-    } for certificate in certificates_of(user)]
-
-
-def erase_certificates(user: User) -> None:
-    """GDPR erasure: keep the evidence (STANDARDS: at least 3 years), drop the identity.
-
-    The snapshot's name becomes "Compte supprimé" and the organisation goes; the PDF is made again
-    from it and the old file removed."""
-    for certificate in certificates_of(user):
-        certificate.snapshot = {**certificate.snapshot, "holder_name": doc.DELETED_HOLDER, "organisation": None}
-        _replace_pdf(certificate)
-    db.session.flush()
-
-
-def expire_certificates(user_id: int, course_id: int) -> None:
-    """Retention (lms.learning.retention): the learner's evidence on the course is past its period. The
-    certificate stays, verifiable, but is no longer theirs: no holder, no name nor organisation in the
-    snapshot, and the PDF made again from it."""
-    for certificate in db.session.scalars(select(Certificate).where(Certificate.user_id == user_id,
-                                                                    Certificate.course_id == course_id)):
-        certificate.snapshot = {**certificate.snapshot, "holder_name": doc.EXPIRED_HOLDER, "organisation": None}
-        certificate.user_id = None
-        _replace_pdf(certificate)
-    db.session.flush()
 
 
 def certificates_by_completion(user: User, completion_ids: list[int]) -> dict[int, Certificate]:
