@@ -8,7 +8,7 @@ PORT ?= 5000
 SAMPLE := sensibilisation-sante-mentale
 export FLASK_APP := lms
 
-.PHONY: install run test test-fast lint schemathesis translations demo clean
+.PHONY: install run test test-fast lint schemathesis translations french-plurals demo clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ node_modules/axe-core/axe.min.js: package.json
 
 translations: $(BIN)/flask
 	$(BIN)/pybabel compile --use-fuzzy -d lms/translations -D messages >/dev/null
+
+## after new plural strings (ngettext): French's own catalogue of them (0 and 1 are singular in French)
+french-plurals: $(BIN)/flask
+	$(BIN)/python -m tests.i18ntools
 
 install: $(BIN)/flask translations
 
