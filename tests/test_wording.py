@@ -22,3 +22,31 @@ def test_removing_a_module_counts_its_items_in_the_right_number(client, make):
     login_as(client, trainer)
     assert "Supprimer le module « Comprendre » et son élément ?" in text_of(client.get(f"/edition/modules/{one.id}/supprimer"))
     assert "Supprimer le module « Orienter » et ses 2 éléments ?" in text_of(client.get(f"/edition/modules/{two.id}/supprimer"))
+
+
+PUBLIC_PAGES = ("/", "/connexion", "/inscription", "/mot-de-passe-oublie", "/accessibilite", "/mentions-legales",
+                "/donnees-personnelles", "/verify/AAAA-BBBB-CCCC-DDDD-EEEE-FFFF")
+PLACEHOLDERS = re.compile(r"\.localhost|lorem|ipsum|\bTODO\b|\bFIXME\b|@example\.|change-me", re.IGNORECASE)
+
+
+def test_no_page_shows_an_invented_address_or_placeholder_text(client):
+    """With no contact address configured, the pages name the publisher instead of an address that reaches nobody."""
+    for path in PUBLIC_PAGES:
+        response = client.get(path, follow_redirects=True)
+        assert response.status_code in (200, 404), path
+        html = response.get_data(as_text=True)
+        assert not PLACEHOLDERS.search(html), (path, PLACEHOLDERS.search(html).group(0))
+    publisher = "Centre hospitalier de Jury — Conseil local de santé mentale de Metz"
+    assert f"Pour toute question, adressez-vous à {publisher}." in text_of(client.get("/verify/AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"))
+
+
+def test_a_configured_contact_address_is_shown_as_a_link(app, client):
+    app.config.update(CONTACT_EMAIL="clsm@metz.fr", DPO_EMAIL="dpo@chs-jury.fr")
+    try:
+        unknown = client.get("/verify/AAAA-BBBB-CCCC-DDDD-EEEE-FFFF").get_data(as_text=True)
+        assert 'Pour toute question, écrivez à <a href="mailto:clsm@metz.fr">clsm@metz.fr</a>.' in unknown
+        assert '<a href="mailto:dpo@chs-jury.fr">dpo@chs-jury.fr</a>' in client.get("/donnees-personnelles").get_data(as_text=True)
+        for path in ("/mentions-legales", "/accessibilite"):
+            assert '<a href="mailto:clsm@metz.fr">clsm@metz.fr</a>' in client.get(path).get_data(as_text=True), path
+    finally:
+        app.config.update(CONTACT_EMAIL=None, DPO_EMAIL=None)
