@@ -50,3 +50,20 @@ def test_a_configured_contact_address_is_shown_as_a_link(app, client):
             assert '<a href="mailto:clsm@metz.fr">clsm@metz.fr</a>' in client.get(path).get_data(as_text=True), path
     finally:
         app.config.update(CONTACT_EMAIL=None, DPO_EMAIL=None)
+
+
+def main_of(response) -> str:
+    html = response.get_data(as_text=True)
+    return html[html.index("<main"):html.index("</main>")]
+
+
+def test_one_name_per_thing_videotheque_and_attestations(client, make):
+    """The video library is « Vidéothèque », certificates « Attestations »: no « Vidéos » section, no « Registre »."""
+    login_as(client, make.coordinator())
+    for path in ("/", "/edition", "/edition/videos", "/admin/attestations", "/attestations"):
+        main = main_of(client.get(path, follow_redirects=True))
+        assert "Registre" not in main and "registre" not in main, path
+        labels = re.findall(r"<(?:h[1-6]|a|button|caption|th)\b[^>]*>\s*([^<]+?)\s*</", main)
+        assert "Vidéos" not in labels, (path, labels)
+    assert "<h1>Vidéothèque</h1>" in main_of(client.get("/edition/videos"))
+    assert "<h1>Attestations</h1>" in main_of(client.get("/admin/attestations"))
