@@ -2,8 +2,12 @@
 import re
 
 from lms.authoring import services as authoring
+from lms.authoring.models import Video
+from lms.certificates import services as certificates
 from lms.core.db import commit
-from tests.conftest import login_as
+from lms.extensions import db
+from tests.certificates.helpers import completed_course, pdf_text
+from tests.conftest import login_as, post_form
 
 
 def text_of(response) -> str:
@@ -67,3 +71,24 @@ def test_one_name_per_thing_videotheque_and_attestations(client, make):
         assert "Vidéos" not in labels, (path, labels)
     assert "<h1>Vidéothèque</h1>" in main_of(client.get("/edition/videos"))
     assert "<h1>Attestations</h1>" in main_of(client.get("/admin/attestations"))
+
+
+def test_durations_are_written_one_way_everywhere_in_french_and_english(app, client, make, outbox):
+    """« 1 h 05 min », « 1 min 05 s », « 12 min »: the units after French typographic usage, tied to their number."""
+    trainer, learner = make.trainer(), make.learner()
+    authoring.create_course(trainer, "Parcours d'une heure", duration_minutes=65)
+    db.session.add(Video(title="Témoignage", status="ready", duration_s=65.2, transcript="Bonjour."))
+    _course, completion = completed_course(learner, duration_minutes=65, time_spent_s=754)
+    certificate = certificates.issue_certificate(completion.id)
+    commit()
+    login_as(client, trainer)
+    for locale in ("fr", "en"):
+        post_form(client, "/langue?next=/", {"locale": locale})
+        assert "1\u00a0h\u00a005\u00a0min" in main_of(client.get("/formations")), locale
+        library = main_of(client.get("/edition/videos"))
+        assert "1\u00a0min\u00a005\u00a0s" in library and "1:05" not in library, locale
+    page = main_of(login_as(app.test_client(), learner).get(f"/attestations/{certificate.display_code}"))
+    assert "<dt>Durée déclarée</dt>\n    <dd>1\u00a0h\u00a005\u00a0min</dd>" in page
+    assert "<dd>12\u00a0min</dd>" in page
+    pdf = pdf_text(certificates.pdf_bytes(certificate))
+    assert "Durée déclarée 1 h 05 min" in pdf and "Temps effectivement passé 12 min" in pdf
