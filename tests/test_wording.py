@@ -44,6 +44,21 @@ def test_no_page_shows_an_invented_address_or_placeholder_text(client):
     assert f"Pour toute question, adressez-vous à {publisher}." in text_of(client.get("/verify/AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"))
 
 
+def test_no_signed_in_page_shows_a_localhost_address_or_placeholder_text(app, client, make):
+    staff_only = re.compile(r"\.localhost|lorem|ipsum|\bTODO\b|\bFIXME\b|change-me", re.IGNORECASE)  # users' own emails aside
+    pages = {"learner": ("/", "/formations", "/mon-parcours", "/attestations", "/compte"),
+             "trainer": ("/edition", "/edition/videos"),
+             "coordinator": ("/admin/utilisateurs", "/admin/utilisateurs/nouveau", "/admin/utilisateurs/import",
+                             "/admin/attestations", "/admin/envois")}
+    for role, paths in pages.items():
+        browser = login_as(app.test_client(), getattr(make, role)())  # the client fixture sets the test client class
+        for path in paths:
+            response = browser.get(path, follow_redirects=True)
+            assert response.status_code == 200, path
+            found = staff_only.search(response.get_data(as_text=True))
+            assert not found, (path, found.group(0))
+
+
 def test_a_configured_contact_address_is_shown_as_a_link(app, client):
     app.config.update(CONTACT_EMAIL="clsm@metz.fr", DPO_EMAIL="dpo@chs-jury.fr")
     try:
