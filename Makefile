@@ -5,6 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+SAMPLE := sensibilisation-sante-mentale
 export FLASK_APP := lms
 
 .PHONY: install run test test-fast lint schemathesis translations demo clean
@@ -29,11 +30,12 @@ demo: install
 	$(BIN)/flask create-user --if-missing --role coordinator --email coordination@demo.clsm-metz.fr --password coordination-demo --full-name "Camille Coordination" --organisation "CLSM de Metz"
 	$(BIN)/flask create-user --if-missing --role trainer --email formation@demo.clsm-metz.fr --password formation-demo --full-name "Dr Lucie Formatrice" --organisation "Centre hospitalier de Jury"
 	$(BIN)/flask create-user --if-missing --role learner --email apprenant@demo.clsm-metz.fr --password apprenant-demo --full-name "Alex Apprenant" --organisation "MDPH de la Moselle"
-	$(BIN)/flask import-course courses/sensibilisation-sante-mentale --owner formation@demo.clsm-metz.fr --publish
+	$(BIN)/flask import-course courses/$(SAMPLE) --owner formation@demo.clsm-metz.fr --publish
 
-## make run: install, migrate, demo accounts, then web + Celery worker + beat on http://$(HOST):$(PORT)
+## make run: install, migrate, demo accounts, then web + Celery worker + beat on http://$(HOST):$(PORT),
+## serving at once while the worker prepares the sample films (a line of progress is printed)
 run: demo
-	$(BIN)/python -m lms.devserver --host $(HOST) --port $(PORT)
+	$(BIN)/python -m lms.devserver --host $(HOST) --port $(PORT) --films-of $(SAMPLE)
 
 ## make test: the whole suite (browser tests need Debian's chromium and npm; worker tests need redis-server)
 test: install node_modules/axe-core/axe.min.js

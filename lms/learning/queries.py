@@ -1,4 +1,5 @@
-"""Read models of the learner's pages: the catalogue, a course's outline, an item's place in it."""
+"""Read models of the learner's pages: the catalogue, a course's outline, an item's place in it, the learner's
+progress and quiz attempts (the services in lms.learning.services write them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,12 +8,14 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, or_, select
 
 from lms.auth.models import COORDINATOR, User
-from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Video
+from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module, Quiz
 from lms.authoring.permissions import is_staff
 from lms.core.cache import cached
-from lms.core.db import plain_statements
+from lms.core.statements import plain_statements
 from lms.extensions import db
-from lms.learning.models import CourseCompletion, ItemProgress
+from lms.learning.models import CourseCompletion, ItemProgress, QuizAttempt
+from lms.learning.services import quizzes
+from lms.videos.models import PROCESSING, Video
 
 
 def catalogue(user: User) -> list[Course]:
@@ -35,6 +38,7 @@ class OutlineItem:
     video_seconds: float | None        # the film's real duration, for video items whose video is processed
     sensitive: bool                    # has a content note (then the page shows the crisis numbers)
     number: int                        # 1, 2, 3 ... across the whole course
+    film_in_preparation: bool = False  # a video item whose film the worker is still preparing
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,10 @@ class Outline:
 
     def items(self) -> list[OutlineItem]:
         return [item for module in self.modules for item in module.items]
+
+    @property
+    def films_in_preparation(self) -> int:
+        return sum(item.film_in_preparation for item in self.items())
 
     def neighbours(self, item_id: int) -> tuple[OutlineItem | None, OutlineItem | None]:
         """The items before and after ``item_id`` in the course order (across modules)."""
@@ -77,7 +85,7 @@ def _read_outline(course_id: int) -> Outline:
     rows = db.session.execute(
         select(Module.id, Module.title, Module.summary, Item.id.label("item_id"), Item.kind,
                Item.title.label("item_title"), Item.required, Item.estimated_minutes, Item.content_note,
-               Video.duration_s)
+               Video.duration_s, Video.status.label("video_status"))
         .select_from(Module).outerjoin(Item, Item.module_id == Module.id).outerjoin(Video, Video.id == Item.video_id)
         .where(Module.course_id == course_id)
         .order_by(Module.position, Module.id, Item.position, Item.id)
@@ -94,19 +102,12 @@ def _read_outline(course_id: int) -> Outline:
         module.items.append(OutlineItem(
             id=row.item_id, kind=row.kind, title=row.item_title, required=row.required,
             estimated_minutes=row.estimated_minutes, video_seconds=row.duration_s if row.kind == VIDEO else None,
-            sensitive=bool((row.content_note or "").strip()), number=number))
+            sensitive=bool((row.content_note or "").strip()), number=number,
+            film_in_preparation=row.kind == VIDEO and row.video_status == PROCESSING))
     return Outline(modules=result)
 
 
-def item_in_course(course: Course, item_id: int) -> Item | None:
-    """The item if it belongs to this course (an id from another course is not found here)."""
-    return db.session.scalar(
-        select(Item).join(Module, Item.module_id == Module.id)
-        .where(Item.id == item_id, Module.course_id == course.id)
-    )
-
-
-# -- the learner's progress, read only (the services in lms.learning.progress write it) ----------------
+# -- the learner's progress, read only (lms.learning.services write it) ----------------
 
 # Built once (a statement built per call costs more than its round trip): (item id, completed at) per row.
 _COMPLETED_BY_ITEM = select(ItemProgress.item_id, ItemProgress.completed_at).where(
@@ -121,7 +122,7 @@ def completed_by_item(user: User, course_id: int) -> dict[int, datetime | None]:
 
 @dataclass(frozen=True)
 class CompletionRef:
-    """A course completion as the course page shows it (lms.learning.completion.completion_of has the row)."""
+    """A course completion as the course page shows it (lms.learning.services.completion_of has the row)."""
     id: int
     completed_at: datetime
 
@@ -218,3 +219,39 @@ def course_state(outline: Outline, completed: dict[int, datetime | None]) -> Cou
 def courses_by_id(ids) -> dict[int, Course]:
     ids = list(ids)
     return {course.id: course for course in db.session.scalars(select(Course).where(Course.id.in_(ids)))} if ids else {}
+
+
+# -- the quiz pages ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizState:
+    """What the quiz's intro shows one learner: past attempts, the open one, what is left."""
+    submitted: list[QuizAttempt]
+    open: QuizAttempt | None
+    left: int | None                   # None: unlimited
+
+    @property
+    def used(self) -> int:
+        return len(self.submitted)
+
+    @property
+    def passed(self) -> bool:
+        return any(attempt.passed for attempt in self.submitted)
+
+    @property
+    def can_start(self) -> bool:
+        return self.open is not None or self.left != 0
+
+
+def quiz_state(user: User, quiz: Quiz) -> QuizState:
+    return QuizState(submitted=quizzes.attempts(user, quiz), open=quizzes.open_attempt(user, quiz),
+                     left=quizzes.attempts_left(user, quiz))
+
+
+def attempt_of(user: User, quiz: Quiz, attempt_id: int) -> QuizAttempt | None:
+    """The learner's own attempt at this quiz (someone else's, or another quiz's, is not found)."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id or attempt.quiz_id != quiz.id:
+        return None
+    return attempt

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pypdf import PdfReader
 
 from lms.authoring import services as authoring
+from lms.certificates import services as certificates
+from lms.core.db import commit
 from lms.extensions import db
 from lms.learning.models import CourseCompletion
 from tests import factories
@@ -34,6 +36,15 @@ def completed_course(learner, *, title: str = "Premiers repères en santé menta
     db.session.add(completion)
     db.session.flush()
     return course, completion
+
+
+def issued_certificate(learner, **course):
+    """The certificate of a course the learner completed (``course``: the options of completed_course), issued
+    and committed."""
+    _course, completion = completed_course(learner, **course)
+    certificate = certificates.issue_certificate(completion.id)
+    commit()
+    return certificate
 
 
 def pdf_text(data: bytes) -> str:

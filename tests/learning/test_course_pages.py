@@ -10,7 +10,7 @@ from lms.core.db import commit
 from lms.core.markdown import render_markdown
 from lms.extensions import db
 from tests.conftest import login_as, post_form
-from tests.learningtools import statements
+from tests.learningtools import page, statements
 from tests.videotools import ready_video
 
 SUPPORT = {"contact": "Coordination du CLSM de Metz", "response_time": "2 jours ouvrés",
@@ -51,12 +51,6 @@ def full_course(owner, *, status=PUBLISHED, prerequisites=None, slug="parcours-c
 
 def items(course):
     return {item.key: item for item in course.items()}
-
-
-def page(client, path, status=200):
-    response = client.get(path)
-    assert response.status_code == status, response.get_data(as_text=True)[:500]
-    return response.get_data(as_text=True)
 
 
 def test_catalogue_lists_published_courses_and_staff_drafts(app, client, make):
@@ -171,8 +165,8 @@ def test_video_item_has_an_accessible_player_and_the_transcript(client, make):
 
 
 def test_every_caption_language_is_listed_and_only_french_is_default(client, make):
-    from lms.authoring.models import Caption
     from lms.core import storage
+    from lms.videos.models import Caption
 
     course = full_course(make.trainer())
     video = items(course)["video"].video

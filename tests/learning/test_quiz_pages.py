@@ -8,20 +8,14 @@ from sqlalchemy import func, select
 from lms.authoring.models import DRAFT
 from lms.core.db import commit
 from lms.extensions import db
-from lms.learning import quizzes
 from lms.learning.models import QuizAttempt
+from lms.learning.services import quizzes
 from tests.conftest import csrf_token, login_as, post_form
-from tests.learningtools import right_answers, wrong_answers
+from tests.learningtools import page, right_answers, wrong_answers
 
 
 def base(course, item) -> str:
     return f"/formations/{course.id}/elements/{item.id}"
-
-
-def page(client, path, status=200):
-    response = client.get(path)
-    assert response.status_code == status, response.get_data(as_text=True)[:800]
-    return response.get_data(as_text=True)
 
 
 def main(html: str) -> str:
