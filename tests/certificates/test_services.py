@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from lms.auth import services as accounts
 from lms.certificates import services
-from lms.certificates.document import build
 from lms.certificates.models import Certificate, group_code, new_code, normalise_code
-from lms.certificates.pdf import render_pdf
+from lms.certificates.services.document import build
+from lms.certificates.services.pdf import render_pdf
 from lms.core import outbox as core_outbox
 from lms.core.db import commit
 from lms.core.errors import Conflict, Forbidden, Invalid, NotFound
