@@ -144,8 +144,9 @@ class Config:
     # One of "totalement conforme", "partiellement conforme", "non conforme" (RGAA wording).
     ACCESSIBILITY_STATUS = env("ACCESSIBILITY_STATUS", "non conforme")
     PUBLISHER_NAME = env("PUBLISHER_NAME", "Centre hospitalier de Jury — Conseil local de santé mentale de Metz")
-    CONTACT_EMAIL = env("CONTACT_EMAIL", "clsm@clsm-metz.localhost")
-    DPO_EMAIL = env("DPO_EMAIL", "dpo@clsm-metz.localhost")
+    # Shown on the public pages when set; unset, the pages name the publisher instead (never an invented address).
+    CONTACT_EMAIL = env("CONTACT_EMAIL")
+    DPO_EMAIL = env("DPO_EMAIL")
     # Certificates of completion: who issues and signs them (printed on each one, frozen at issue).
     CERTIFICATE_ISSUER_NAME = env("CERTIFICATE_ISSUER_NAME", "Centre hospitalier de Jury — Conseil local de santé mentale de Metz")
     CERTIFICATE_SIGNATORY = env("CERTIFICATE_SIGNATORY", "La coordination du Conseil local de santé mentale de Metz")

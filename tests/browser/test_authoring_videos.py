@@ -88,7 +88,7 @@ def test_a_trainer_uploads_processes_captions_and_previews_a_video(page, create_
     open_library(page)
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=title))
     expect(row).to_contain_text("Prête")
-    expect(row).to_contain_text("0:02")
+    expect(row).to_contain_text("2\u00a0s")
     expect(row).to_contain_text("Français (fr)")
 
 

@@ -19,6 +19,7 @@ def test_verify_valid_then_revoked_html_and_json(client, make, outbox):
     page = client.get(f"/verify/{certificate.display_code}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Attestation valide" in html
+    assert '<p class="notice notice-valid" role="status"><strong>Attestation valide.' in html  # green, not a warning
     assert "Hélène Dupré" in html and "Premiers repères en santé mentale" in html
     assert learner.email not in html  # minimal personal data
     assert page.headers["Cache-Control"] == "no-cache"

@@ -54,7 +54,7 @@ def test_the_library_lists_every_video_with_its_state_duration_and_captions(clie
     assert "<h1>Vidéothèque</h1>" in html
     row = html[html.index(f'href="{page_of(ready)}"'):]
     row = row[:row.index("</tr>")]
-    assert "Prête" in row and "0:02" in row and '<span lang="fr">Français</span> (fr)' in row
+    assert "Prête" in row and "2\u00a0s" in row and '<span lang="fr">Français</span> (fr)' in row
     assert "Vous modifiez les vidéos que vous avez envoyées" not in html  # all of them are theirs
     assert "En cours de traitement" in html and "Film en cours" in html
     assert "Échec du traitement" in html and processing.NO_VIDEO_STREAM in html
@@ -87,7 +87,7 @@ def test_an_uploaded_mp4_is_processing_then_ready(app, client, trainer, tmp_path
     assert f'poster="/media/videos/{video.id}/poster.jpg"' in html
     assert "<video controls" in html and "autoplay" not in html
     assert "n'a pas encore de sous-titres français" in html
-    assert "0:02" in text(client.get(LIBRARY))
+    assert "2\u00a0s" in text(client.get(LIBRARY))
 
 
 def test_with_the_inline_dispatcher_the_video_is_ready_when_the_page_opens(client, trainer, tmp_path):
@@ -238,7 +238,7 @@ def test_a_faststart_mp4_cut_short_is_failed_with_its_reason_on_the_page_and_in_
     html = text(client.get(page_of(video)))
     state = client.get(f"/api/v1/videos/{video.id}", headers=api_headers(app, trainer)).json
     if cut is None:
-        assert video.status == READY and "Prête" in html and "<dt>Durée</dt><dd>0:02</dd>" in html
+        assert video.status == READY and "Prête" in html and "<dt>Durée</dt><dd>2\u00a0s</dd>" in html
         assert state["status"] == "ready" and 1.9 <= state["duration_s"] <= 2.1 and "error" not in state
         return
     assert video.status == FAILED and video.error.startswith("Le fichier est incomplet (il manque ")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from lms.authoring import bp, services
@@ -142,8 +143,9 @@ def move_module(module_id: int):
 def remove_module(module_id: int):
     module, course = editable(services.get_module, module_id)
     if request.method == "GET":
-        return confirm_removal(course, module, _("Supprimer le module « %(title)s » et ses %(n)d élément(s) ?",
-                                                 title=module.title, n=len(module.items)))
+        return confirm_removal(course, module, ngettext("Supprimer le module « %(title)s » et son élément ?",
+                                                        "Supprimer le module « %(title)s » et ses %(num)d éléments ?",
+                                                        len(module.items), title=module.title))
     return _button(course, lambda: services.remove_module(current_user, module), "contenu", _("Module supprimé."))
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from babel.dates import format_date
 
 from lms.core.clock import PARIS, as_utc
+from lms.core.durations import format_duration, format_time_spent
 
 TITLE = "Attestation de fin de formation"
 NATURE = "Action de sensibilisation"
@@ -58,18 +59,11 @@ def french_date(value: datetime | date | None) -> str:
 
 
 def french_duration_minutes(minutes: int | None) -> str:
-    if minutes is None:
-        return "non précisée"
-    hours, rest = divmod(int(minutes), 60)
-    if hours and rest:
-        return f"{hours} h {rest:02d} min"
-    return f"{hours} h" if hours else f"{rest} min"
+    return format_duration(minutes, "min", missing="non précisée")
 
 
 def french_time_spent(seconds: int | None) -> str:
-    if not seconds or seconds < 60:
-        return "moins d'une minute"
-    return french_duration_minutes(round(seconds / 60))
+    return format_time_spent(seconds or 0, "moins d'une minute")
 
 
 def build(snapshot: dict, *, code: str, verify_url: str, revoked: bool = False) -> Document:

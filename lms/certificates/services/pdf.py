@@ -15,6 +15,7 @@ import hashlib
 import os
 import tempfile
 import threading
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,11 +75,51 @@ def fonts_for(text: str, cache_dir: str | None) -> dict[str, Path]:
     return FULL_FONTS
 
 
+# Font sizes shrink by these steps until the certificate fits on its one A4 page (long names, titles or
+# objectives); past the last step, the objectives beyond what fits are counted instead of printed (the
+# HTML version lists them all).
+SCALES = (1.0, 0.92, 0.84, 0.76, 0.68, 0.6)
+ITEM_CHARS = 300  # at the last step, an objective longer than this is cut with an ellipsis
+
+
 def render_pdf(document: Document, *, cache_dir: str | None = None) -> bytes:
-    """The certificate's PDF bytes. ``cache_dir``: where the font subsets live (None: always the whole font)."""
+    """The certificate's PDF bytes, always one A4 page. ``cache_dir``: where the font subsets live (None: the whole font)."""
+    fonts = fonts_for(document.all_text, cache_dir)
+    for scale in SCALES:
+        pdf = _layout(document, fonts, scale)
+        if pdf is not None:
+            return bytes(pdf.output())
+    objectives = next((row.items for row in document.rows if row.items), ())
+    cut = tuple(entry if len(entry) <= ITEM_CHARS else entry[:ITEM_CHARS - 1].rstrip() + "…" for entry in objectives)
+    low, high, best = 0, len(cut), None  # the most objectives that fit (0 always does), by halving
+    while low <= high:
+        keep = (low + high) // 2
+        pdf = _layout(_with_objectives(document, cut, keep), fonts, SCALES[-1])
+        if pdf is not None:
+            best, low = pdf, keep + 1
+        else:
+            high = keep - 1
+    return bytes(best.output())
+
+
+def _with_objectives(document: Document, objectives: tuple[str, ...], keep: int) -> Document:
+    items = objectives[:keep]
+    if keep < len(objectives):
+        more = len(objectives) - keep
+        items += (f"… et {more} autre{'s' if more > 1 else ''} objectif{'s' if more > 1 else ''} "
+                  "(liste complète dans la version en ligne)",)
+    rows = tuple(replace(row, items=items) if row.items else row for row in document.rows)
+    return replace(document, rows=rows)
+
+
+def _layout(document: Document, fonts: dict[str, Path], scale: float) -> FPDF | None:
+    """The certificate laid out with font sizes times ``scale``, or None when it does not fit on one page."""
+    def size(points: float) -> float:
+        return points * scale
+
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_compression(True)
-    for style, path in fonts_for(document.all_text, cache_dir).items():
+    for style, path in fonts.items():
         pdf.add_font(FAMILY, style, str(path))
     pdf.set_title(f"{TITLE} — {document.holder_name} — {document.course_title}")
     pdf.set_author(document.issuer)
@@ -87,89 +128,89 @@ def render_pdf(document: Document, *, cache_dir: str | None = None) -> bytes:
     pdf.set_lang("fr-FR")
     pdf.set_display_mode("fullpage")
     pdf.set_margins(20, 18, 20)
-    pdf.set_auto_page_break(True, margin=18)
+    pdf.set_auto_page_break(False)  # one page: what overflows is measured below and laid out again smaller
     pdf.add_page()
     width = pdf.epw
 
     # Issuer and title
     pdf.set_text_color(*MUTED)
-    pdf.set_font(FAMILY, "", 9.5)
-    write(pdf, width, 5, document.issuer, align="C")
+    pdf.set_font(FAMILY, "", size(9.5))
+    write(pdf, width, size(5), document.issuer, align="C")
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(0.6)
     pdf.line(pdf.l_margin, pdf.get_y() + 2, pdf.l_margin + width, pdf.get_y() + 2)
-    pdf.ln(8)
+    pdf.ln(size(8))
     pdf.set_text_color(*ACCENT)
-    pdf.set_font(FAMILY, "B", 22)
-    write(pdf, width, 11, TITLE, align="C")
+    pdf.set_font(FAMILY, "B", size(22))
+    write(pdf, width, size(11), TITLE, align="C")
     if document.revoked:
         pdf.set_text_color(170, 20, 20)
-        pdf.set_font(FAMILY, "B", 12)
-        write(pdf, width, 7, "ATTESTATION RÉVOQUÉE", align="C")
-    pdf.ln(6)
+        pdf.set_font(FAMILY, "B", size(12))
+        write(pdf, width, size(7), "ATTESTATION RÉVOQUÉE", align="C")
+    pdf.ln(size(6))
 
     # Who and what
     pdf.set_text_color(*INK)
-    pdf.set_font(FAMILY, "", 11)
-    write(pdf, width, 6, f"{document.issuer} atteste que", align="C")
-    pdf.ln(2)
-    pdf.set_font(FAMILY, "B", 18)
-    write(pdf, width, 9, document.holder_name, align="C")
+    pdf.set_font(FAMILY, "", size(11))
+    write(pdf, width, size(6), f"{document.issuer} atteste que", align="C")
+    pdf.ln(size(2))
+    pdf.set_font(FAMILY, "B", size(18))
+    write(pdf, width, size(9), document.holder_name, align="C")
     if document.organisation:
-        pdf.set_font(FAMILY, "", 11)
+        pdf.set_font(FAMILY, "", size(11))
         pdf.set_text_color(*MUTED)
-        write(pdf, width, 6, document.organisation, align="C")
+        write(pdf, width, size(6), document.organisation, align="C")
         pdf.set_text_color(*INK)
-    pdf.ln(2)
-    pdf.set_font(FAMILY, "", 11)
-    write(pdf, width, 6, "a suivi jusqu'à son terme la formation", align="C")
-    pdf.ln(1)
-    pdf.set_font(FAMILY, "B", 14)
-    write(pdf, width, 7.5, document.course_title, align="C")
-    pdf.ln(7)
+    pdf.ln(size(2))
+    pdf.set_font(FAMILY, "", size(11))
+    write(pdf, width, size(6), "a suivi jusqu'à son terme la formation", align="C")
+    pdf.ln(size(1))
+    pdf.set_font(FAMILY, "B", size(14))
+    write(pdf, width, size(7.5), document.course_title, align="C")
+    pdf.ln(size(7))
 
     # The facts, label and value
     label_w = 66
     for row in document.rows:
         top = pdf.get_y()
-        pdf.set_font(FAMILY, "B", 10)
+        pdf.set_font(FAMILY, "B", size(10))
         pdf.set_text_color(*MUTED)
-        write(pdf, label_w, 5.5, row.label)
+        write(pdf, label_w, size(5.5), row.label)
         label_bottom = pdf.get_y()
         pdf.set_xy(pdf.l_margin + label_w + 2, top)
-        pdf.set_font(FAMILY, "", 10)
+        pdf.set_font(FAMILY, "", size(10))
         pdf.set_text_color(*INK)
         value_w = width - label_w - 2
         if row.items:
             for entry in row.items:
                 pdf.set_x(pdf.l_margin + label_w + 2)
-                write(pdf, value_w, 5.5, f"• {entry}")
+                write(pdf, value_w, size(5.5), f"• {entry}")
         else:
             pdf.set_x(pdf.l_margin + label_w + 2)
-            write(pdf, value_w, 5.5, row.value)
-        pdf.set_y(max(pdf.get_y(), label_bottom) + 2.5)
+            write(pdf, value_w, size(5.5), row.value)
+        pdf.set_y(max(pdf.get_y(), label_bottom) + size(2.5))
 
     # Issue date and signature
-    pdf.ln(3)
-    pdf.set_font(FAMILY, "", 10.5)
-    write(pdf, width, 6, f"Attestation délivrée le {document.issued_on}.")
-    pdf.ln(3)
-    pdf.set_font(FAMILY, "", 10)
+    pdf.ln(size(3))
+    pdf.set_font(FAMILY, "", size(10.5))
+    write(pdf, width, size(6), f"Attestation délivrée le {document.issued_on}.")
+    pdf.ln(size(3))
+    pdf.set_font(FAMILY, "", size(10))
     pdf.set_text_color(*MUTED)
-    write(pdf, width, 5.5, "Pour l'organisme de formation, signé électroniquement :")
+    write(pdf, width, size(5.5), "Pour l'organisme de formation, signé électroniquement :")
     pdf.set_text_color(*INK)
-    pdf.set_font(FAMILY, "B", 11)
-    write(pdf, width, 6, document.signatory)
-    pdf.set_font(FAMILY, "", 10)
-    write(pdf, width, 5.5, document.signatory_title)
+    pdf.set_font(FAMILY, "B", size(11))
+    write(pdf, width, size(6), document.signatory)
+    pdf.set_font(FAMILY, "", size(10))
+    write(pdf, width, size(5.5), document.signatory_title)
 
     # Verification: QR code, number and address, kept together at the foot of the page
     qr_size = 30
     block_h = qr_size + 4
     bottom = pdf.h - pdf.b_margin
     if pdf.get_y() + 6 + block_h > bottom:
-        pdf.add_page()
-    top = max(pdf.get_y() + 6, bottom - block_h)
+        return None
+    top = bottom - block_h
     pdf.set_draw_color(200, 205, 210)
     pdf.set_line_width(0.3)
     pdf.line(pdf.l_margin, top, pdf.l_margin + width, top)
@@ -191,7 +232,7 @@ def render_pdf(document: Document, *, cache_dir: str | None = None) -> bytes:
     pdf.set_x(text_x)
     pdf.set_text_color(*ACCENT)
     write(pdf, text_w, 5, document.verify_url, link=document.verify_url)
-    return bytes(pdf.output())
+    return pdf if pdf.page == 1 and pdf.get_y() <= pdf.h else None
 
 
 def write(pdf: FPDF, width: float, height: float, text: str, align: str = "L", **kwargs) -> None:
