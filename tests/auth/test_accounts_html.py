@@ -294,7 +294,7 @@ def test_csv_import_page_names_the_audiences_in_french_and_counts_with_plurals(c
     response = post_form(client, "/admin/utilisateurs/import",
                          {"file": (io.BytesIO(csv.encode()), "personnes.csv")}, content_type="multipart/form-data")
     text = page_text(response.get_data(as_text=True))
-    assert "2 comptes créés, 0 mis à jour, 0 inchangés, 1 ligne en erreur." in text
+    assert "2 comptes créés, 0 mis à jour, 0 inchangé, 1 ligne en erreur." in text
     assert "(s)" not in text
     post_form(client, "/langue?next=/", {"locale": "en"})
     response = post_form(client, "/admin/utilisateurs/import",

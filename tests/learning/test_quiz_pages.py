@@ -47,7 +47,7 @@ def test_intro_explains_the_quiz_and_leads_to_answering(client, make, small_cour
     course, item = small_course.course, small_course.graded
     html = unescape(page(login_as(client, make.learner()), base(course, item)))
     assert "Quiz noté" in html and "Seuil de réussite" in html and "60 %" in html
-    assert "0 utilisées sur 2 ; il en reste 2" in html and "pas de limite de temps" in html
+    assert "0 utilisée sur 2 ; il en reste 2" in html and "pas de limite de temps" in html
     assert f'action="{base(course, item)}/quiz/commencer"' in html and ">Commencer<" in html
     assert 'name="csrf_token"' in main(html)
     pre = unescape(page(client, base(course, small_course.pre)))
