@@ -87,7 +87,7 @@ def test_a_learner_answers_a_quiz_with_the_keyboard_only(page, create_user, sign
     page.goto(quiz_course.path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Quiz : idées reçues")
     expect(page.get_by_text("Quiz noté : l'élément est validé")).to_be_visible()
-    expect(page.get_by_text("0 utilisées sur 3 ; il en reste 3")).to_be_visible()
+    expect(page.get_by_text("0 utilisée sur 3 ; il en reste 3")).to_be_visible()
     check_a11y(page)
     tab_to_button(page, "Commencer")
     page.keyboard.press("Enter")
