@@ -5,9 +5,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+SAMPLE := sensibilisation-sante-mentale
 export FLASK_APP := lms
 
-.PHONY: install run test test-fast lint schemathesis translations demo clean
+.PHONY: install run test test-fast lint schemathesis translations french-plurals demo clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,10 @@ node_modules/axe-core/axe.min.js: package.json
 translations: $(BIN)/flask
 	$(BIN)/pybabel compile --use-fuzzy -d lms/translations -D messages >/dev/null
 
+## after new plural strings (ngettext): French's own catalogue of them (0 and 1 are singular in French)
+french-plurals: $(BIN)/flask
+	$(BIN)/python -m tests.i18ntools
+
 install: $(BIN)/flask translations
 
 demo: install
@@ -29,11 +34,12 @@ demo: install
 	$(BIN)/flask create-user --if-missing --role coordinator --email coordination@demo.clsm-metz.fr --password coordination-demo --full-name "Camille Coordination" --organisation "CLSM de Metz"
 	$(BIN)/flask create-user --if-missing --role trainer --email formation@demo.clsm-metz.fr --password formation-demo --full-name "Dr Lucie Formatrice" --organisation "Centre hospitalier de Jury"
 	$(BIN)/flask create-user --if-missing --role learner --email apprenant@demo.clsm-metz.fr --password apprenant-demo --full-name "Alex Apprenant" --organisation "MDPH de la Moselle"
-	$(BIN)/flask import-course courses/sensibilisation-sante-mentale --owner formation@demo.clsm-metz.fr --publish
+	$(BIN)/flask import-course courses/$(SAMPLE) --owner formation@demo.clsm-metz.fr --publish
 
-## make run: install, migrate, demo accounts, then web + Celery worker + beat on http://$(HOST):$(PORT)
+## make run: install, migrate, demo accounts, then web + Celery worker + beat on http://$(HOST):$(PORT),
+## serving at once while the worker prepares the sample films (a line of progress is printed)
 run: demo
-	$(BIN)/python -m lms.devserver --host $(HOST) --port $(PORT)
+	$(BIN)/python -m lms.devserver --host $(HOST) --port $(PORT) --films-of $(SAMPLE)
 
 ## make test: the whole suite (browser tests need Debian's chromium and npm; worker tests need redis-server)
 test: install node_modules/axe-core/axe.min.js

@@ -37,6 +37,21 @@ DEVELOPMENT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 PUBLIC_SECRET_KEYS = (DEVELOPMENT_SECRET_KEY, "test-secret-key", "…64 random characters…")
 
 
+def default_base_url() -> str:
+    """LMS_BASE_URL, else the address the development server listens on (LMS_HOST, LMS_PORT: set by
+    ``make run HOST=… PORT=…``), so that links and QR codes in emails and certificates lead back to it.
+    A wildcard host (0.0.0.0, ::) is not an address to visit: the links then name this machine's loopback."""
+    explicit = env("BASE_URL")
+    if explicit:
+        return explicit.rstrip("/")
+    host, port = env("HOST", "127.0.0.1"), env("PORT", "5000")
+    if host in ("0.0.0.0", "::", "[::]"):
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
 class Config:
     ENV_NAME = "development"
     INSTANCE_PATH = str(INSTANCE_DIR)
@@ -47,7 +62,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = env("REDIS_URL")
     MEDIA_ROOT = env("MEDIA_ROOT", str(BASE_DIR / "media"))
-    BASE_URL = env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    BASE_URL = default_base_url()
     # Entries per process of lms.core.cache (outlines, quizzes, page fragments; a few KiB each).
     CONTENT_CACHE_SIZE = env_int("CONTENT_CACHE_SIZE", 512)
 
@@ -95,7 +110,7 @@ class Config:
     # "nginx": media responses carry X-Accel-Redirect and nginx sends the bytes.
     MEDIA_ACCEL = env("MEDIA_ACCEL")
     MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", "/_media/")
-    # Lifetime of the signed media URLs the item page and the API issue (lms.media.signing).
+    # Lifetime of the signed media URLs the item page and the API issue (lms.videos.services.signing).
     MEDIA_URL_TTL_SECONDS = env_int("MEDIA_URL_TTL_SECONDS", 6 * 3600)
     # With MEDIA_ACCEL="nginx": media URLs are nginx secure links with this secret (the same in nginx's
     # secure_link_md5, README), checked by nginx alone; unset: the signed URLs go through the app.
@@ -129,8 +144,9 @@ class Config:
     # One of "totalement conforme", "partiellement conforme", "non conforme" (RGAA wording).
     ACCESSIBILITY_STATUS = env("ACCESSIBILITY_STATUS", "non conforme")
     PUBLISHER_NAME = env("PUBLISHER_NAME", "Centre hospitalier de Jury — Conseil local de santé mentale de Metz")
-    CONTACT_EMAIL = env("CONTACT_EMAIL", "clsm@clsm-metz.localhost")
-    DPO_EMAIL = env("DPO_EMAIL", "dpo@clsm-metz.localhost")
+    # Shown on the public pages when set; unset, the pages name the publisher instead (never an invented address).
+    CONTACT_EMAIL = env("CONTACT_EMAIL")
+    DPO_EMAIL = env("DPO_EMAIL")
     # Certificates of completion: who issues and signs them (printed on each one, frozen at issue).
     CERTIFICATE_ISSUER_NAME = env("CERTIFICATE_ISSUER_NAME", "Centre hospitalier de Jury — Conseil local de santé mentale de Metz")
     CERTIFICATE_SIGNATORY = env("CERTIFICATE_SIGNATORY", "La coordination du Conseil local de santé mentale de Metz")

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/certificate_pdf.py [--runs 50]
 
-Renders the same certificate ``--runs`` times with lms.certificates.pdf.render_pdf (the
+Renders the same certificate ``--runs`` times with lms.certificates.services.pdf.render_pdf (the
 function issue_certificate calls), after one warm-up render that makes the font subset
 (once per process, then reused from the cache folder). Prints the mean, median, min, max
 wall time and the mean CPU time per PDF, plus the first (cold) render. No database:
@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from lms.certificates.document import build  # noqa: E402
-from lms.certificates.pdf import render_pdf  # noqa: E402
+from lms.certificates.services.document import build  # noqa: E402
+from lms.certificates.services.pdf import render_pdf  # noqa: E402
 
 SNAPSHOT = {
     "holder_name": "Hélène Dupré-Lefèvre", "organisation": "Centre communal d'action sociale de Metz",

@@ -322,6 +322,7 @@ def main() -> int:
             run([*flask, "db", "upgrade"], env)
             run([*flask, "create-user", "--role", "coordinator", "--email", COORDINATOR, "--password", PASSWORD], env)
             print(run([*flask, "import-course", str(SAMPLE), "--owner", COORDINATOR, "--publish"], env).strip())
+            run([*flask, "jobs", "run-due"], env)  # the films' processing triggers, run here (no worker)
             out = run([sys.executable, "-c", SETUP, str(args.learners), PASSWORD, SAMPLE.name, USER_AGENT], env)
             data = json.loads(out.split("SETUP-JSON ", 1)[1])
             setup_info = {"seconds": round(time.monotonic() - t0, 1), "course_id": data["course_id"],

@@ -49,7 +49,7 @@ SECURE_LINK_SECRET = "bench-secure-link-secret-0123456789"
 
 SEED_VIDEO = """
 from lms.auth.models import User
-from lms.authoring.models import READY, Video
+from lms.videos.models import READY, Video
 from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db

@@ -78,19 +78,23 @@ def create_app(config: type | None = None, **overrides) -> Flask:
     from lms.authoring import bp as authoring_bp
     from lms.certificates import bp as certificates_bp
     from lms.learning import bp as learning_bp
-    from lms.media import bp as media_bp
     from lms.messages import bp as messages_bp
     from lms.pages import bp as pages_bp
+    from lms.videos import bp as videos_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(messages_bp)
-    app.register_blueprint(media_bp)
+    app.register_blueprint(videos_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
+
+    from lms.wiring import install as install_wiring
+
+    install_wiring(app)  # every list of hooks (periodic jobs, task handlers, GDPR, finders), declared in lms/wiring.py
 
     from lms.cli import register_cli
 

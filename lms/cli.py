@@ -44,7 +44,7 @@ def register_cli(app: Flask) -> None:
         from pathlib import Path
 
         from lms.auth import services as auth_services
-        from lms.authoring.importer import CourseFilesInvalid, import_course
+        from lms.authoring.services.importer import CourseFilesInvalid, import_course
         from lms.core.db import rollback
 
         actor = auth_services.user_by_email(owner) if owner else None
@@ -59,6 +59,9 @@ def register_cli(app: Flask) -> None:
         state = "changed" if report.changed else "unchanged"
         click.echo(f"{report.course.slug} (id {report.course.id}, {report.course.status}): {state}; {report.summary()} "
                    f"in {time.monotonic() - started:.1f} s")
+        if report.queued:
+            click.echo(f"{report.course.slug}: {report.queued} film(s) handed to the worker, which prepares them "
+                       "in the background (the course page says so until they are ready)")
         if publish:
             _publish_imported(report.course, actor)
 
@@ -78,8 +81,9 @@ def register_cli(app: Flask) -> None:
 def _publish_imported(course, actor) -> None:
     """--publish: the import is committed; publish it now through publish_course (its checks and permissions).
 
-    Films are rendered and processed during the import itself, so a valid course's videos are ready here.
-    A course that is already published stays so (the files may still have made it unpublishable: say why)."""
+    Its films may still be in preparation by the worker: they do not hold the course back (the course page says
+    they are being prepared). A course that is already published stays so (the files may still have made it
+    unpublishable: say why)."""
     from lms.auth import services as auth_services
     from lms.authoring.models import PUBLISHED
     from lms.authoring.services import publish_course, publish_problems
@@ -88,7 +92,7 @@ def _publish_imported(course, actor) -> None:
 
     slug = course.slug
     if course.status == PUBLISHED:
-        problems = publish_problems(course)
+        problems = publish_problems(course, films_in_preparation=True)
         if problems:
             click.echo("\n".join(problems), err=True)
             raise click.ClickException(f"{slug} is published but no longer publishable: "
@@ -105,7 +109,7 @@ def _publish_imported(course, actor) -> None:
         raise click.ClickException(f"{slug} imported as a draft, not published: --publish needs --owner "
                                    "(a trainer or coordinator who may edit the course) or a course with an owner.")
     try:
-        publish_course(publisher, course)
+        publish_course(publisher, course, films_in_preparation=True)
         commit()
     except DomainError as exc:
         rollback()

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 DEMO = (
@@ -15,10 +16,58 @@ DEMO = (
 )
 
 
+def child_environment(environ, host: str, port: str) -> dict:
+    """The web app, worker and beat learn where the site listens (LMS_HOST, LMS_PORT): config.py derives the
+    links of emails and certificates from them unless LMS_BASE_URL is set."""
+    return {**environ, "LMS_HOST": host, "LMS_PORT": str(port)}
+
+
+class FilmProgress:
+    """The line `make run` prints while the worker prepares the sample course's films ("Préparation des films
+    d'exemple : 2/6"), once per change, and nothing when they were ready already."""
+
+    def __init__(self) -> None:
+        self.last: tuple[int, int] | None = None
+        self.done = False
+
+    def line(self, states) -> str | None:
+        total = sum(states.values())
+        finished = states.get("ready", 0) + states.get("failed", 0)
+        if self.done or total == 0 or (self.last is None and finished == total):
+            self.done = True  # nothing to prepare, or ready already
+            return None
+        if (finished, total) == self.last:
+            return None
+        self.last = (finished, total)
+        if finished < total:
+            return f"  Préparation des films d'exemple : {finished}/{total}"
+        self.done = True
+        failed = states.get("failed", 0)
+        return (f"  Films d'exemple prêts : {total}/{total}" if not failed else
+                f"  Films d'exemple : {total - failed} prêts, {failed} en échec (voir la Vidéothèque)")
+
+
+def watch_films(slug: str, stopped) -> None:
+    """Print the preparation of the films of course ``slug`` until they are all ready (or `make run` stops)."""
+    from lms import create_app
+    from lms.authoring.services.importer import film_states
+    from lms.extensions import db
+
+    app, progress = create_app(), FilmProgress()
+    while not stopped() and not progress.done:
+        with app.app_context():
+            states = film_states(slug)
+            db.session.remove()
+        if (line := progress.line(states)) is not None:
+            print(line, flush=True)
+        time.sleep(2)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", default="5000")
+    parser.add_argument("--films-of", default=None, help="slug of a course whose films' preparation is reported")
     args = parser.parse_args()
     bin_dir = os.path.dirname(sys.executable)
     commands = {
@@ -26,7 +75,8 @@ def main() -> int:
         "worker": [os.path.join(bin_dir, "celery"), "-A", "worker", "worker", "--loglevel=INFO", "--concurrency=2"],
         "beat": [os.path.join(bin_dir, "celery"), "-A", "worker", "beat", "--loglevel=INFO"],
     }
-    processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+    environment = child_environment(os.environ, args.host, args.port)
+    processes = {name: subprocess.Popen(cmd, env=environment) for name, cmd in commands.items()}
     print(f"\n  lms is running on http://{args.host}:{args.port}  (Ctrl-C to stop)\n  Demo accounts:")
     for role, email, password in DEMO:
         print(f"    {role:<15} {email:<34} {password}")
@@ -36,6 +86,9 @@ def main() -> int:
     def stop(*_):
         nonlocal stopping
         stopping = True
+
+    if args.films_of:
+        threading.Thread(target=watch_films, args=(args.films_of, lambda: stopping), daemon=True).start()
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)

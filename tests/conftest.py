@@ -14,6 +14,7 @@ from collections import Counter
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -153,10 +154,30 @@ def post_form(client, path: str, data: dict | None = None, *, token_from: str | 
     return client.post(path, data=data, **kwargs)
 
 
-def login_as(client, user, password: str = factories.PASSWORD):
-    response = post_form(client, "/connexion", {"email": user.email, "password": password})
+def page_text(response) -> str:
+    """A page's HTML with its entities decoded (« l'élément » rather than « l&#39;élément »)."""
+    import html
+
+    return html.unescape(response.get_data(as_text=True))
+
+
+def login_as(client, user, password: str = factories.PASSWORD, **fields):
+    """Sign ``client`` in through the form (``remember="y"`` ticks "Rester connecté·e")."""
+    response = post_form(client, "/connexion", {"email": user.email, "password": password, **fields})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return client
+
+
+def browser(app, **environ) -> FreshGlobalsClient:
+    """A browser of its own (cookies, CSRF token), e.g. at a client address: ``browser(app, REMOTE_ADDR=...)``."""
+    client = FreshGlobalsClient(app, app.response_class)
+    client.environ_base.update(environ)
+    return client
+
+
+def signed_in_browser(app, user, *, remember: bool = False, password: str = factories.PASSWORD) -> FreshGlobalsClient:
+    """A browser of its own signed in as ``user`` (with "Rester connecté·e" when ``remember``)."""
+    return login_as(browser(app), user, password, **({"remember": "y"} if remember else {}))
 
 
 def api_headers(app, user, password: str = factories.PASSWORD) -> dict:
@@ -164,6 +185,50 @@ def api_headers(app, user, password: str = factories.PASSWORD) -> dict:
     response = client.post("/api/v1/auth/token", json={"email": user.email, "password": password})
     assert response.status_code == 200, response.json
     return {"Authorization": f"Bearer {response.json['token']}"}
+
+
+@pytest.fixture
+def learner(make):
+    return make.learner()
+
+
+@pytest.fixture
+def trainer_headers(app, make):
+    """The API headers of a new trainer."""
+    return api_headers(app, make.trainer())
+
+
+@pytest.fixture
+def coordinator_headers(app, make):
+    """The API headers of a new coordinator."""
+    return api_headers(app, make.coordinator())
+
+
+def error_of(response, status: int | None = None) -> dict:
+    """The error of an API answer, in the contract's shape: ``{"error": {"code", "message", "fields"}}``."""
+    if status is not None:
+        assert response.status_code == status, response.get_data(as_text=True)[:500]
+    body = response.get_json()
+    assert set(body) == {"error"} and {"code", "message", "fields"} <= set(body["error"]), body
+    assert body["error"]["code"] and body["error"]["message"], body
+    return body["error"]
+
+
+def fields_of(response) -> dict:
+    """The fields of a 422 answer, each with why it was refused."""
+    return error_of(response, 422)["fields"]
+
+
+def run_due_command(app) -> str:
+    """``flask jobs run-due``, as cron or a coordinator runs it; its output."""
+    result = app.test_cli_runner().invoke(args=["jobs", "run-due"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def media_files(app) -> set[Path]:
+    """Every file in the media store."""
+    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}
 
 
 # -- mail ----------------------------------------------------------------------

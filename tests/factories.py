@@ -4,8 +4,8 @@ from __future__ import annotations
 import itertools
 
 from lms.auth.models import COORDINATOR, LEARNER, TRAINER, User
-from lms.auth.passwords import hash_password
 from lms.auth.services import organisation_named
+from lms.auth.services.passwords import hash_password
 from lms.core.db import commit
 from lms.extensions import db
 
@@ -40,3 +40,34 @@ def trainer(**kwargs) -> User:
 
 def coordinator(**kwargs) -> User:
     return user(COORDINATOR, **kwargs)
+
+
+# -- content ---------------------------------------------------------------------
+
+def caption(video, lang: str = "fr", data: bytes | None = None):
+    """A caption file in the media store and its row (flushed; the video's captions refreshed)."""
+    from lms.core import storage
+    from lms.videos.models import Caption
+    from tests.videotools import VTT
+
+    saved = storage.save_bytes(VTT if data is None else data, "captions", ".vtt")
+    row = Caption(video=video, lang=lang, storage_key=saved.key, size=saved.size)
+    db.session.add(row)
+    db.session.flush()
+    db.session.refresh(video)
+    return row
+
+
+def video(owner: User | None = None, *, title: str = "Film", status: str = "ready", captions: bool = True,
+          transcript: str | None = "Bonjour.", duration_s: float = 2.0, **files):
+    """A library video row (ready by default, French captions, a transcript); ``files`` are its stream and
+    poster keys when it needs them. Flushed, not committed."""
+    from lms.videos.models import Video
+
+    row = Video(title=title, owner_id=owner.id if owner else None, status=status, transcript=transcript,
+                duration_s=duration_s, **files)
+    db.session.add(row)
+    db.session.flush()
+    if captions:
+        caption(row)
+    return row

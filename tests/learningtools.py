@@ -5,13 +5,14 @@ from types import SimpleNamespace
 
 import psycopg
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from lms.authoring import services as authoring
 from lms.authoring.models import PUBLISHED
 from lms.core import clock
 from lms.extensions import db
+from lms.learning.models import ItemProgress
 from tests.videotools import ready_video
 
 
@@ -50,6 +51,19 @@ def small_course(make):
                            extra=extra, post=post)
 
 
+def page(client, path, status=200) -> str:
+    """The HTML of a GET, after checking its status (the start of the page in the message otherwise)."""
+    response = client.get(path)
+    assert response.status_code == status, response.get_data(as_text=True)[:800]
+    return response.get_data(as_text=True)
+
+
+def stored_progress(user, item) -> ItemProgress:
+    """The learner's progress row on the item as the database holds it now (re-read, never the session's copy)."""
+    return db.session.scalars(select(ItemProgress).where(ItemProgress.user_id == user.id, ItemProgress.item_id == item.id)
+                              .execution_options(populate_existing=True)).one()
+
+
 def right_answers(quiz) -> dict:
     return {str(q.id): [c.id for c in q.choices if c.correct] for q in quiz.questions}
 
@@ -61,7 +75,7 @@ def wrong_answers(quiz) -> dict:
 @contextmanager
 def after_each_driver_statement(callback):
     """``callback(cursor, statement)`` after each statement sent on a psycopg cursor while the block runs:
-    SQLAlchemy's on PostgreSQL, and those lms.core.db.plain_statements sends on the driver itself (which
+    SQLAlchemy's on PostgreSQL, and those lms.core.statements.plain_statements sends on the driver itself (which
     SQLAlchemy's events never see). The real driver runs them; this only watches."""
     driver_execute = psycopg.Cursor.execute
 
@@ -96,7 +110,7 @@ def statements():
 
 
 class WatchClock:
-    """The time the beacons are recorded at (``utcnow`` of lms.learning.progress): the platform's clock
+    """The time the beacons are recorded at (``utcnow`` of lms.learning.services.progress): the platform's clock
     (lms.core.clock) plus an offset that the test moves forward, as a learner's playback would."""
 
     def __init__(self):
@@ -114,5 +128,5 @@ def watch_clock(monkeypatch) -> WatchClock:
     """Beacons sent by a test are back to back in real time: the wall-clock budget (API.md: 2 × s + 15 s per
     beacon, 2 × t + 15 s in all) would hold them to 15 s. The test moves this clock as playback would."""
     moved = WatchClock()
-    monkeypatch.setattr("lms.learning.progress.utcnow", moved.now)
+    monkeypatch.setattr("lms.learning.services.progress.utcnow", moved.now)
     return moved

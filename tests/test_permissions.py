@@ -98,10 +98,6 @@ CORE_ROUTES = [
     ("DELETE", "/api/v1/modules/<int:module_id>", None, course_editors(204)),
     ("PATCH", "/api/v1/items/<int:item_id>", {"position": 1}, course_editors(200)),
     ("DELETE", "/api/v1/items/<int:item_id>", None, course_editors(204)),
-    # Media (session cookie or bearer token); learners: the video is in a published course.
-    ("GET", "/media/videos/<int:video_id>/stream.mp4", None, signed_in(200, anon=401)),
-    ("GET", "/media/videos/<int:video_id>/poster.jpg", None, signed_in(200, anon=401)),
-    ("GET", "/media/videos/<int:video_id>/captions/<lang>.vtt", None, signed_in(200, anon=401)),
 ]
 
 

@@ -69,3 +69,43 @@ def test_out_of_range_id_is_404_on_an_api_and_a_page_route(app, client, make):
     # in range, unknown: still 404 (and a method the rule does not serve stays 405)
     assert client.delete("/api/v1/modules/2147483647", headers=headers).status_code == 404
     assert client.put(f"/api/v1/modules/{2**31}", headers=headers).status_code == 405
+
+
+# -- `make run` on another port: links and QR codes for that port ----------------------------------
+
+def base_url_in_child(environment: dict) -> str:
+    """BASE_URL as a process started by `make run` (web, worker, beat) reads it from config.py."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    clean = {name: value for name, value in os.environ.items() if not name.startswith("LMS_")}
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", "import config; print(config.DevelopmentConfig.BASE_URL)"],
+                            env={**clean, **environment, "PYTHONPATH": str(root)}, cwd=root,
+                            capture_output=True, text=True, timeout=60, check=True)
+    return result.stdout.strip()
+
+
+def test_make_run_on_another_port_gives_links_for_that_port():
+    from lms.devserver import child_environment
+
+    assert base_url_in_child({}) == "http://127.0.0.1:5000"
+    on_5055 = child_environment({}, "127.0.0.1", "5055")
+    assert base_url_in_child(on_5055) == "http://127.0.0.1:5055"
+    assert base_url_in_child(child_environment({}, "0.0.0.0", "8080")) == "http://127.0.0.1:8080"
+    assert base_url_in_child(child_environment({}, "::1", "8080")) == "http://[::1]:8080"
+    # set explicitly (behind a proxy, a public name): it wins
+    assert base_url_in_child({**on_5055, "LMS_BASE_URL": "https://formation.example.org/"}) == "https://formation.example.org"
+
+
+def test_the_invitation_link_and_certificate_check_follow_the_base_url(app, make, outbox, monkeypatch):
+    from lms.auth import services
+    from lms.certificates.services import absolute_url
+
+    monkeypatch.setitem(app.config, "BASE_URL", "http://127.0.0.1:5055")
+    services.create_user(make.coordinator(), email="nouvelle@example.org", full_name="Nouvelle", role="trainer")
+    [invitation] = outbox(recipient="nouvelle@example.org")
+    assert "http://127.0.0.1:5055/mot-de-passe/" in invitation.body_text
+    assert absolute_url("/verify/ABC") == "http://127.0.0.1:5055/verify/ABC"  # the certificate's QR code

@@ -30,3 +30,16 @@ def test_english_pages_are_in_english(client):
     assert '<html lang="en">' in html
     assert "Accessibility: non-compliant" in html and "Sign in" in html
     assert "Connexion" not in html
+
+
+def test_french_counts_zero_and_one_in_the_singular(tmp_path, app):
+    """French has its own plural rule (0 and 1 are singular): its catalogue of plural messages is whole."""
+    from flask_babel import force_locale, ngettext
+
+    from tests.i18ntools import plural_messages, stored_pairs
+
+    assert set(plural_messages(tmp_path)) - stored_pairs() == set(), "run make french-plurals"
+    with app.test_request_context(), force_locale("fr"):
+        assert ngettext("%(num)d attestation", "%(num)d attestations", 0) == "0 attestation"
+        assert ngettext("%(num)d attestation", "%(num)d attestations", 1) == "1 attestation"
+        assert ngettext("%(num)d attestation", "%(num)d attestations", 2) == "2 attestations"

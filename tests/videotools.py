@@ -7,10 +7,12 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
-from lms.authoring.models import PUBLISHED, READY, VIDEO, Course, Item, Module, Video
+from lms.authoring.models import PUBLISHED, VIDEO, Course, Item, Module
 from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
+from lms.videos.models import READY, Video
+from tests import factories
 
 VTT = b"WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour et bienvenue.\n\n00:00:01.000 --> 00:00:02.000\n<v Anne>La sant\xc3\xa9 mentale.</v>\n"
 
@@ -64,16 +66,17 @@ def course_using(video: Video, *, published: bool, slug: str | None = None) -> C
     return course
 
 
-def ready_video(owner=None, *, content: bytes = b"\x00\x00\x00\x18ftypisom" + bytes(range(256)) * 40) -> Video:
-    """A ready video whose files are plain bytes (no ffmpeg): for delivery and permission tests."""
-    video = Video(title="Film", owner_id=owner.id if owner else None, status=READY,
-                  stream_key=storage.save_bytes(content, "videos", ".mp4").key, stream_size=len(content),
-                  poster_key=storage.save_bytes(b"\xff\xd8\xff\xe0fake-jpeg", "posters", ".jpg").key, duration_s=2.0)
-    db.session.add(video)
-    db.session.flush()
-    from lms.authoring.models import Caption
-
-    caption = storage.save_bytes(VTT, "captions", ".vtt")
-    db.session.add(Caption(video=video, lang="fr", storage_key=caption.key, size=caption.size))
+def stored_video(owner=None, *, title: str = "Film", status: str = READY, captions: bool = True,
+                 transcript: str | None = "Bonjour.", **files) -> Video:
+    """``factories.video``, committed (duration 2 s, French captions in the media store unless ``captions`` is
+    False)."""
+    video = factories.video(owner, title=title, status=status, captions=captions, transcript=transcript, **files)
     commit()
     return video
+
+
+def ready_video(owner=None, *, content: bytes = b"\x00\x00\x00\x18ftypisom" + bytes(range(256)) * 40) -> Video:
+    """A ready video whose files are plain bytes (no ffmpeg): for delivery and permission tests."""
+    return stored_video(owner, transcript=None, stream_key=storage.save_bytes(content, "videos", ".mp4").key,
+                        stream_size=len(content),
+                        poster_key=storage.save_bytes(b"\xff\xd8\xff\xe0fake-jpeg", "posters", ".jpg").key)

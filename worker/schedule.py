@@ -6,7 +6,7 @@ from flask import Flask
 
 def beat_schedule(app: Flask) -> dict:
     return {
-        # Reminders, survey dispatch, follow-ups and mail retries: one scan of what is due.
+        # One scan of what is due: the jobs of lms/wiring.py DUE_JOBS, then the task triggers and mail left waiting.
         "run-due": {
             "task": "worker.tasks.jobs.run_due",
             "schedule": float(app.config["RUN_DUE_INTERVAL_SECONDS"]),

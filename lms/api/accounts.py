@@ -13,6 +13,7 @@ from lms.core.clock import isoformat
 from lms.core.db import commit
 from lms.core.errors import BadRequest, Unauthorized, UnsupportedMediaType
 from lms.core.ratelimit import SignInAttempt, check_registration, count_registration
+from lms.learning.services import course_progress
 
 # "prefer_not_to_say" (or null, or leaving it out) stores no audience.
 API_AUDIENCES = (*AUDIENCES, "prefer_not_to_say")
@@ -145,13 +146,13 @@ def get_user(user_id: int):
 def user_progress(user_id: int):
     user = services.get_user(user_id)
     require_view_user(caller(), user)
-    return jsonify({"items": services.course_progress(user), "next": None})
+    return jsonify({"items": course_progress(user), "next": None})
 
 
 @bp.get("/me/progress")
 @authenticated
 def my_progress():
-    return jsonify({"items": services.course_progress(caller()), "next": None})
+    return jsonify({"items": course_progress(caller()), "next": None})
 
 
 @bp.get("/me/export")

@@ -13,15 +13,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.api import bp
-from lms.core.errors import FieldErrors, Invalid, Unauthorized, UnsupportedMediaType
-from lms.core.web import decimal, json_object
+from lms.core.errors import FieldErrors, Invalid, Unauthorized
+from lms.core.web import decimal, request_json
 
 MAX_LIMIT = 200
-
-
-# Routes that first try the bearer token inside their own query (one round trip authenticates and reads);
-# their caller is looked up only if they need it.
-DEFERRED_TOKEN_ENDPOINTS = frozenset({"api.record_progress", "api.submit_attempt"})
 
 
 @bp.before_request
@@ -33,9 +28,7 @@ def resolve_api_user():
         scheme, _sep, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             raise Unauthorized(_("En-tête Authorization invalide : « Bearer <jeton> » attendu."), code="invalid_token")
-        g.api_token = raw.strip()
-        if request.endpoint not in DEFERRED_TOKEN_ENDPOINTS:
-            g.api_user = _token_user(g.api_token)
+        g.api_token = raw.strip()  # its holder is looked up by caller(), or by the service the route hands it to
     elif request.method in ("GET", "HEAD") and current_user.is_authenticated:
         g.api_user = current_user._get_current_object()
 
@@ -62,13 +55,18 @@ def authenticated(view):
 
 
 def caller():
-    if g.api_user is None and g.api_token is not None:  # a deferred token, needed after all
+    """The caller: the holder of the bearer token (looked up on first use, 401 when it is not valid), or the
+    browser's session on GET."""
+    if g.api_user is None and g.api_token is not None:
         g.api_user = _token_user(g.api_token)
     return g.api_user
 
 
-def bearer_token() -> str | None:
-    """The raw bearer token of the request, if any (for the routes of DEFERRED_TOKEN_ENDPOINTS)."""
+def bearer_token() -> str:
+    """The raw bearer token of the request (401 without one), for a route whose service checks it inside its
+    own query (one round trip authenticates and reads)."""
+    if g.api_token is None:
+        raise Unauthorized()
     return g.api_token
 
 
@@ -95,9 +93,7 @@ class JsonBody(dict):
 def json_body(*, collect: bool = False) -> JsonBody:
     """The request's JSON object, every string cleaned (lms.core.web.json_object). A string refused there (a
     control character) is a 422 at once, or with ``collect`` a fault kept in ``body.errors`` (its value None)."""
-    if not request.mimetype == "application/json":
-        raise UnsupportedMediaType(_("Corps JSON attendu (Content-Type: application/json)."))
-    return JsonBody(*json_object(request.get_data(cache=True), collect=collect))
+    return JsonBody(*request_json(collect=collect))
 
 
 def text_field(body: dict, name: str, *, required: bool = False, max_length: int = 500,

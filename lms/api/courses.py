@@ -12,7 +12,7 @@ from lms.authoring.permissions import require_create_course, require_edit_course
 from lms.core.cache import cached
 from lms.core.db import commit
 from lms.core.errors import Invalid
-from lms.learning import completion, progress
+from lms.learning import services as learning
 
 
 def course_summary(course: Course) -> dict:
@@ -23,14 +23,14 @@ def course_summary(course: Course) -> dict:
 def course_detail(course: Course, user) -> dict:
     """API.md shape, with the caller's own progress; quiz items carry their ``quiz_id``, video items their ``video_id``."""
     modules, required = cached(("api_course_outline", course.id, course.content_key), lambda: _outline(course))
-    done = progress.completed_item_ids(user, course.id)
+    done = learning.completed_item_ids(user, course.id)
     return {
         **course_summary(course), "objectives": list(course.objectives or []),
         "modules": [{**module, "items": [{**item, "completed": item["id"] in done} for item in module["items"]]}
                     for module in modules],
         "progress": {"completed_items": sum(1 for item_id in required if item_id in done),
                      "required_items": len(required),
-                     "completed": completion.completion_of(user, course) is not None},
+                     "completed": learning.completion_of(user, course) is not None},
     }
 
 
@@ -76,9 +76,7 @@ def create_course():
         )
     course_id, slug, status = course.id, course.slug, course.status
     commit()
-    response = jsonify({"id": course_id, "slug": slug, "status": status})
-    response.headers["Location"] = url_for("api.get_course", course_id=course_id)
-    return response, 201
+    return jsonify({"id": course_id, "slug": slug, "status": status}), 201, {"Location": url_for("api.get_course", course_id=course_id)}
 
 
 @bp.post("/courses/<int:course_id>/modules")

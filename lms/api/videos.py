@@ -6,24 +6,33 @@ from flask_babel import gettext as _
 
 from lms.api import bp
 from lms.api.common import authenticated, caller
-from lms.authoring import videos
-from lms.authoring.models import FAILED, Video
-from lms.authoring.permissions import require_edit_video, require_manage_videos, require_view_video
 from lms.core import uploads
 from lms.core.db import commit
 from lms.core.errors import BadRequest, UnsupportedMediaType
-from lms.media.urls import media_urls
+from lms.videos import services as videos
+from lms.videos.models import FAILED, Video
+from lms.videos.permissions import require_edit_video, require_manage_videos, require_view_video
+from lms.videos.services import media_urls
 
 MB = 1024 * 1024
 
 
 def video_state(video: Video, viewer=None) -> dict:
-    """With ``viewer`` (who may see the video), the media URLs are signed for them (lms.media.signing)."""
+    """With ``viewer`` (who may see the video), the media URLs are signed for them (lms.videos.services.signing)."""
     state = {"id": video.id, "title": video.title, "status": video.status, "duration_s": video.duration_s,
              **media_urls(video, viewer)}
     if video.status == FAILED:
         state["error"] = video.error
     return state
+
+
+def _changed_video(video_id: int, mimetypes: tuple[str, ...], expected: str) -> Video:
+    """The video the caller may change (404, 403), sent a body of one of ``mimetypes`` (else 415 saying ``expected``)."""
+    video = videos.get_video(video_id)
+    require_edit_video(caller(), video)
+    if request.mimetype not in mimetypes:
+        raise UnsupportedMediaType(expected)
+    return video
 
 
 @bp.post("/videos")
@@ -43,9 +52,7 @@ def upload_video():
                                     max_bytes=max_bytes)
         video_id, status = video.id, video.status
         commit()  # then the processing trigger is dispatched
-    response = jsonify({"id": video_id, "status": status})
-    response.headers["Location"] = url_for("api.get_video", video_id=video_id)
-    return response, 202
+    return jsonify({"id": video_id, "status": status}), 202, {"Location": url_for("api.get_video", video_id=video_id)}
 
 
 @bp.get("/videos/<int:video_id>")
@@ -60,23 +67,18 @@ def get_video(video_id: int):
 @authenticated
 def add_caption(video_id: int):
     """201 ``{lang, url}``; 422 with the faulty line when the body is not valid WebVTT."""
-    video = videos.get_video(video_id)
-    require_edit_video(caller(), video)
-    if request.mimetype not in ("text/vtt", "text/plain"):
-        raise UnsupportedMediaType(_("Corps WebVTT attendu (Content-Type: text/vtt)."))
+    video = _changed_video(video_id, ("text/vtt", "text/plain"), _("Corps WebVTT attendu (Content-Type: text/vtt)."))
     lang = request.args.get("lang", "")
     caption = videos.add_caption(caller(), video, lang, request.get_data())
     commit()
-    return jsonify({"lang": caption.lang, "url": url_for("media.send_caption", video_id=video.id, lang=caption.lang)}), 201
+    return jsonify({"lang": caption.lang, "url": url_for("videos.send_caption", video_id=video.id, lang=caption.lang)}), 201
 
 
 @bp.put("/videos/<int:video_id>/transcript")
 @authenticated
 def set_transcript(video_id: int):
-    video = videos.get_video(video_id)
-    require_edit_video(caller(), video)
-    if request.mimetype not in ("text/plain", "text/markdown"):
-        raise UnsupportedMediaType(_("Corps texte attendu (Content-Type: text/plain ou text/markdown)."))
+    video = _changed_video(video_id, ("text/plain", "text/markdown"),
+                           _("Corps texte attendu (Content-Type: text/plain ou text/markdown)."))
     try:
         text = request.get_data().decode("utf-8")
     except UnicodeDecodeError:

@@ -111,4 +111,6 @@ class ImportUsersForm(Form):
     file = FileField(_l("Fichier CSV"), validators=[FileRequired(_l("Choisissez un fichier CSV."))],
                      description=_l("Première ligne : email,full_name,audience,organisation. Séparateur virgule ou point-virgule, encodage UTF-8."),
                      render_kw={"accept": ".csv,text/csv"})
+    # The audiences a file may give, with their French labels (the page lists both; only the person declares user_or_carer)
+    audiences = [choice for choice in AUDIENCE_CHOICES if choice.value and choice.value != "user_or_carer"]
 

@@ -91,21 +91,27 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class ApiToken(db.Model):
+class PersonalSecret:
+    """The columns of a secret a person holds for a while (an API token, a browser's sign-in): whose it is,
+    when it was made and until when it lives. Only the secret's hash is stored, in the table's own column."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(PersonalSecret, db.Model):
     """Bearer tokens for the JSON API; only a hash is stored."""
 
     __tablename__ = "api_tokens"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
 
 
-class SignIn(db.Model):
+class SignIn(PersonalSecret, db.Model):
     """One browser's sign-in, alive while its row exists: the server's half of the session and remember cookies.
 
     Flask-Login keeps ``user.get_id()`` in the session and signs it into the "Rester connecté·e" cookie; here
@@ -122,11 +128,7 @@ class SignIn(db.Model):
 
     __tablename__ = "sign_ins"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 PASSWORD_RESET, INVITATION = "password_reset", "invitation"

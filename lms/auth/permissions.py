@@ -1,8 +1,15 @@
 """Who may do what with accounts."""
 from __future__ import annotations
 
-from lms.auth.models import COORDINATOR, User
+from lms.auth.models import COORDINATOR, TRAINER, User
 from lms.core.errors import Forbidden
+
+STAFF = (TRAINER, COORDINATOR)
+
+
+def is_staff(user: User | None) -> bool:
+    """Trainers and coordinators: they build courses and share the video library."""
+    return bool(user is not None and user.is_authenticated and user.role in STAFF)
 
 
 def can_manage_users(actor: User) -> bool:

@@ -20,14 +20,14 @@ from lms.auth.forms import (
     SetPasswordForm,
     UserCreateForm,
 )
-from lms.auth.passwords import verify_password
 from lms.auth.permissions import require_manage_users
-from lms.auth.person_record import sections_of
+from lms.auth.queries import sections_of
+from lms.auth.services.passwords import verify_password
 from lms.core.db import commit
 from lms.core.errors import DomainError, Invalid
-from lms.core.pagination import paginate
+from lms.core.pagination import searched_page
 from lms.core.ratelimit import SignInAttempt, check_registration, count_registration
-from lms.core.web import safe_next, search_arg, show_errors
+from lms.core.web import safe_next, show_errors
 from lms.extensions import limiter
 
 
@@ -247,8 +247,7 @@ def set_language():
 @login_required
 def list_users():
     require_manage_users(current_user)
-    query, role = search_arg(), request.args.get("role", "")
-    page = paginate(services.search_users(query, role), per_page=50)
+    query, role, page = searched_page(services.search_users, "role")
     return render_template("auth/users.html", page=page, query=query, role=role)
 
 

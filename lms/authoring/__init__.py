@@ -1,4 +1,4 @@
-"""Courses, modules, items, quizzes and videos: what trainers build and learners follow."""
+"""Courses, modules, items and quizzes: what trainers build and learners follow (videos: lms.videos)."""
 from flask import Blueprint
 
 bp = Blueprint("authoring", __name__)

@@ -38,6 +38,14 @@ def lines(value) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
+def number_labels(entries, **labels) -> None:
+    """Number the labels of a list's rows from 1, as learners count ("Texte de la réponse 2"), so that each
+    field is told apart by ear: ``labels`` maps a row's field name to its label with ``%(n)d``."""
+    for n, entry in enumerate(entries, start=1):
+        for name, label in labels.items():
+            getattr(entry.form, name).label.text = label % {"n": n}
+
+
 def _number(label, **kwargs):
     return StringField(label, widget=NumberInput(min=0), render_kw={"inputmode": "numeric"}, **kwargs)
 
@@ -86,9 +94,8 @@ class CourseForm(Form):
         return form
 
     def number_rows(self) -> None:
-        for n, entry in enumerate(self.remote_activities.entries, start=1):
-            entry.form.title.label.text = _l("Activité à distance %(n)d", n=n)
-            entry.form.minutes.label.text = _l("Durée estimée de l'activité %(n)d (minutes)", n=n)
+        number_labels(self.remote_activities.entries, title=_l("Activité à distance %(n)d"),
+                      minutes=_l("Durée estimée de l'activité %(n)d (minutes)"))
 
     def values(self) -> dict:
         """Keyword arguments of services.update_course; blank activity rows are left out."""
@@ -175,10 +182,9 @@ class QuestionForm(Form):
         return form
 
     def number_rows(self) -> None:
-        for n, entry in enumerate(self.choices.entries, start=1):
-            entry.form.text.label.text = _l("Texte de la réponse %(n)d", n=n)
-            entry.form.correct.label.text = _l("La réponse %(n)d est une bonne réponse", n=n)
-            entry.form.feedback.label.text = _l("Retour affiché pour la réponse %(n)d (facultatif)", n=n)
+        number_labels(self.choices.entries, text=_l("Texte de la réponse %(n)d"),
+                      correct=_l("La réponse %(n)d est une bonne réponse"),
+                      feedback=_l("Retour affiché pour la réponse %(n)d (facultatif)"))
 
     def rows(self) -> list[dict]:
         return [{"choice_id": e.form.choice_id.data or "", "text": e.form.text.data or "",

@@ -1,4 +1,5 @@
-"""Course content: Course -> Module -> Item (video | quiz | text), quizzes and videos.
+"""Course content: Course -> Module -> Item (video | quiz | text) and quizzes; an item plays a video of
+lms.videos (read from there: videos never import authoring).
 
 Items and modules carry a ``key`` so a course imported from files
 (``flask import-course``) is updated in place: learners' progress, which points
@@ -10,12 +11,13 @@ import secrets
 from datetime import datetime
 from itertools import chain
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, event, select
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from lms.core.clock import utcnow
 from lms.core.errors import Conflict
 from lms.extensions import db
+from lms.videos.models import Caption, Video
 
 DRAFT, PUBLISHED = "draft", "published"
 VIDEO, QUIZ, TEXT = "video", "quiz", "text"
@@ -24,11 +26,16 @@ GRADED, PRE_TEST, POST_TEST = "graded", "pre_test", "post_test"
 QUIZ_ROLES = (GRADED, PRE_TEST, POST_TEST)
 SINGLE, MULTIPLE, TRUE_FALSE = "single", "multiple", "true_false"
 QUESTION_KINDS = (SINGLE, MULTIPLE, TRUE_FALSE)
-PROCESSING, READY, FAILED = "processing", "ready", "failed"
 
 
 def new_content_key() -> str:
     return secrets.token_hex(8)
+
+
+def _ordered_rows(child: str, back: str):
+    """A parent's list of rows (modules, items, questions, choices): in their order (``position``, from 1),
+    removed with the parent or when taken out of the list."""
+    return relationship(back_populates=back, order_by=f"{child}.position", cascade="all, delete-orphan")
 
 
 class Course(db.Model):
@@ -56,8 +63,7 @@ class Course(db.Model):
     # rather than a counter, so that a key never comes back (a rolled-back edit, a restored database).
     content_key: Mapped[str] = mapped_column(String(32), default=new_content_key)
 
-    modules: Mapped[list[Module]] = relationship(back_populates="course", order_by="Module.position",
-                                                 cascade="all, delete-orphan")
+    modules: Mapped[list[Module]] = _ordered_rows("Module", "course")
 
     @property
     def is_published(self) -> bool:
@@ -90,8 +96,7 @@ class Module(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
 
     course: Mapped[Course] = relationship(back_populates="modules")
-    items: Mapped[list[Item]] = relationship(back_populates="module", order_by="Item.position",
-                                             cascade="all, delete-orphan")
+    items: Mapped[list[Item]] = _ordered_rows("Item", "module")
 
 
 class Item(db.Model):
@@ -129,8 +134,7 @@ class Quiz(db.Model):
     max_attempts: Mapped[int | None] = mapped_column(Integer)               # None: unlimited
 
     item: Mapped[Item] = relationship(back_populates="quiz")
-    questions: Mapped[list[Question]] = relationship(back_populates="quiz", order_by="Question.position",
-                                                     cascade="all, delete-orphan")
+    questions: Mapped[list[Question]] = _ordered_rows("Question", "quiz")
 
 
 class Question(db.Model):
@@ -144,8 +148,7 @@ class Question(db.Model):
     explanation: Mapped[str] = mapped_column(Text, default="")              # the myth and the reality
 
     quiz: Mapped[Quiz] = relationship(back_populates="questions")
-    choices: Mapped[list[Choice]] = relationship(back_populates="question", order_by="Choice.position",
-                                                 cascade="all, delete-orphan")
+    choices: Mapped[list[Choice]] = _ordered_rows("Choice", "question")
 
 
 class Choice(db.Model):
@@ -159,52 +162,6 @@ class Choice(db.Model):
     feedback: Mapped[str] = mapped_column(Text, default="")
 
     question: Mapped[Question] = relationship(back_populates="choices")
-
-
-class Video(db.Model):
-    """An uploaded film and what the worker made of it. Files live in the media store (core.storage)."""
-
-    __tablename__ = "videos"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default=PROCESSING, index=True)
-    error: Mapped[str | None] = mapped_column(Text)                         # why it failed, for a trainer
-    original_key: Mapped[str | None] = mapped_column(String(200))           # the upload as received
-    original_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
-    original_size: Mapped[int | None] = mapped_column(Integer)
-    stream_key: Mapped[str | None] = mapped_column(String(200))             # MP4 H.264/AAC, faststart
-    stream_size: Mapped[int | None] = mapped_column(Integer)
-    poster_key: Mapped[str | None] = mapped_column(String(200))
-    duration_s: Mapped[float | None] = mapped_column(Float)
-    width: Mapped[int | None] = mapped_column(Integer)
-    height: Mapped[int | None] = mapped_column(Integer)
-    transcript: Mapped[str | None] = mapped_column(Text)                    # Markdown shown next to the player
-    transcript_from_captions: Mapped[bool] = mapped_column(Boolean, default=True)
-    speakers: Mapped[str | None] = mapped_column(Text)                      # speakers are named
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-    captions: Mapped[list[Caption]] = relationship(back_populates="video", order_by="Caption.lang",
-                                                   cascade="all, delete-orphan")
-
-    def caption(self, lang: str) -> Caption | None:
-        return next((c for c in self.captions if c.lang == lang), None)
-
-
-class Caption(db.Model):
-    __tablename__ = "captions"
-    __table_args__ = (UniqueConstraint("video_id", "lang"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    video_id: Mapped[int] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"), index=True)
-    lang: Mapped[str] = mapped_column(String(10))
-    storage_key: Mapped[str] = mapped_column(String(200))
-    size: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    video: Mapped[Video] = relationship(back_populates="captions")
 
 
 # -- the content key: renewed in the flush that writes any change to a course's content ----------------------

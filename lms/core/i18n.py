@@ -1,4 +1,4 @@
-"""Templates' translations: looked up once per request instead of once per string.
+"""Templates' translations, looked up once per request instead of once per string, and the duration filter.
 
 Flask-Babel's template callables call ``get_translations()`` for every ``_()`` of a template: a walk through
 the app context, the domain, the locale selector's result and ``str(locale)`` each time, some 160 times on
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import Flask, g
 from flask_babel import get_locale, get_translations
+
+from lms.core.durations import format_duration
 
 _KEY = "_lms_translations"
 
@@ -23,7 +25,9 @@ def request_translations():
 
 
 def install_template_translations(app: Flask) -> None:
-    """Replace Flask-Babel's template callables (same signatures, same ``newstyle`` behaviour)."""
+    """Replace Flask-Babel's template callables (same signatures, same ``newstyle`` behaviour); add the filter
+    ``duration`` (``{{ video.duration_s|duration }}``, ``{{ n|duration('min') }}``: lms.core.durations)."""
+    app.jinja_env.filters["duration"] = format_duration
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),

@@ -1,15 +1,15 @@
 """The periodic scan: what is due, found in the database (never long broker countdowns).
 
-Domains register their scans with ``@due_job``; the beat schedule runs
-``run_due`` every minute through one task, and ``flask jobs run-due`` runs it
-once, now, delivering the mail it made before returning.
+The scans are listed in lms/wiring.py (``DUE_JOBS``), installed by create_app; the
+beat schedule runs ``run_due`` every minute through one task, and ``flask jobs run-due``
+runs it once, now, delivering the mail it made before returning.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from flask import current_app
+from flask import Flask, current_app
 
 from lms.core import outbox
 from lms.core.db import commit
@@ -17,19 +17,23 @@ from lms.core.triggers import dispatch_tasks, run_task_now
 
 log = logging.getLogger(__name__)
 
-_JOBS: list[Callable[[], int]] = []
+DueJob = Callable[[], int]  # a scan: returns how many things it did; adds and flushes, never commits
+EXTENSION = "lms.due_jobs"
 
 
-def due_job(fn: Callable[[], int]) -> Callable[[], int]:
-    """Register a scan. It returns how many things it did, adds and flushes, never commits."""
-    _JOBS.append(fn)
-    return fn
+def install_due_jobs(app: Flask, jobs: Sequence[DueJob]) -> None:
+    """The app's scans, in the order they run (create_app passes lms.wiring.DUE_JOBS)."""
+    app.extensions[EXTENSION] = tuple(jobs)
+
+
+def due_jobs() -> tuple[DueJob, ...]:
+    return current_app.extensions[EXTENSION]
 
 
 def run_due(*, deliver_now: bool) -> dict[str, int]:
-    """Run every registered scan, then hand due mail on. Returns counts for the log."""
+    """Run every scan, then hand due tasks and mail on. Returns counts for the log."""
     report: dict[str, int] = {}
-    for job in _JOBS:
+    for job in due_jobs():
         report[job.__name__] = job()
         commit()
     tasks_due = outbox.due_task_ids()

@@ -39,9 +39,9 @@ from email.utils import formatdate
 
 from flask import current_app
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 
 from lms.core.clock import utcnow
+from lms.core.db import insert_once
 from lms.core.outbox import FAILED, PENDING, SENDING, SENT, SUPPRESSED, MailSuppression, OutboxMessage
 from lms.extensions import db
 
@@ -218,11 +218,9 @@ def _record_failure(claimed: Claim, exc: Exception) -> str:
 def _suppress(email: str, reason: str) -> None:
     if _suppressed(email):
         return
-    try:
-        with db.session.begin_nested():
-            db.session.add(MailSuppression(email=email.lower(), reason=reason))
-    except IntegrityError:  # suppressed at the same moment by another worker
-        pass
+    # suppressed at the same moment by another worker: theirs stands
+    insert_once(MailSuppression(email=email.lower(), reason=reason),
+                lambda: db.session.query(MailSuppression).filter_by(email=email.lower()).first())
 
 
 def _suppressed(email: str) -> bool:

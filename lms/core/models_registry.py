@@ -4,3 +4,4 @@ from lms.authoring import models as authoring_models  # noqa: F401
 from lms.certificates import models as certificates_models  # noqa: F401
 from lms.core import outbox  # noqa: F401
 from lms.learning import models as learning_models  # noqa: F401
+from lms.videos import models as videos_models  # noqa: F401

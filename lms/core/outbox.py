@@ -8,24 +8,23 @@ periodic scan (core.jobs), so nothing is lost.
 Task triggers (``OutboxTask``) work the same way for background work such as
 processing an uploaded video: ``enqueue_task(name, args, dedupe_key=...)`` in
 the transaction, a Celery task sent by name after the commit (or, with
-``OUTBOX_DISPATCH = "inline"``, the handler registered under that name run in
-the process), and rows the broker refused re-sent by the periodic scan.
+``OUTBOX_DISPATCH = "inline"``, the handler of that name in lms/wiring.py
+``TASK_HANDLERS`` run in the process), and rows the broker refused re-sent by the periodic scan.
 Tasks are idempotent, so a trigger sent twice does no harm.
 """
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from sqlalchemy import JSON, DateTime, Integer, String, Text, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.core.clock import utcnow
-from lms.core.db import OUTBOX_KEY, TASKS_KEY
+from lms.core.db import OUTBOX_KEY, TASKS_KEY, insert_once
 from lms.extensions import db
 
 log = logging.getLogger(__name__)
@@ -98,14 +97,8 @@ def enqueue_email(
         status=SUPPRESSED if suppressed else PENDING,
         last_error="Adresse supprimée après un échec permanent." if suppressed else None,
     )
-    try:
-        with db.session.begin_nested():  # a savepoint: a lost race must not spoil the caller's transaction
-            db.session.add(message)
-    except IntegrityError:
-        # Another transaction wrote the same key after our look-up and committed first.
-        existing = _by_dedupe_key(dedupe_key)
-        if existing is None:
-            raise
+    existing = insert_once(message, lambda: _by_dedupe_key(dedupe_key))
+    if existing is not message:  # another transaction wrote the same key after our look-up
         return existing
     if not suppressed:
         db.session.info.setdefault(OUTBOX_KEY, []).append(message.id)
@@ -213,7 +206,7 @@ def forget_recipient(email: str) -> None:
 # -- task triggers -------------------------------------------------------------
 
 class OutboxTask(db.Model):
-    """A background task to start after the commit: the task's registered name and JSON arguments."""
+    """A background task to start after the commit: the Celery task's name and its JSON arguments."""
 
     __tablename__ = "outbox_tasks"
 
@@ -228,21 +221,20 @@ class OutboxTask(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
-_TASK_HANDLERS: dict[str, Callable[..., object]] = {}
+TASK_HANDLERS_EXTENSION = "lms.task_handlers"
 
 
-def register_task(name: str, handler: Callable[..., object]) -> None:
-    """The in-process equivalent of the Celery task ``name`` (used by inline dispatch and ``flask jobs run-due``).
-
-    The handler adds and flushes; whoever runs it commits."""
-    _TASK_HANDLERS[name] = handler
+def install_task_handlers(app: Flask, handlers: Mapping[str, Callable[..., object]]) -> None:
+    """The in-process equivalent of each Celery task, by name (create_app passes lms.wiring.TASK_HANDLERS):
+    run by inline dispatch and ``flask jobs run-due``. A handler adds and flushes; whoever runs it commits."""
+    app.extensions[TASK_HANDLERS_EXTENSION] = dict(handlers)
 
 
 def task_handler(name: str) -> Callable[..., object]:
     try:
-        return _TASK_HANDLERS[name]
+        return current_app.extensions[TASK_HANDLERS_EXTENSION][name]
     except KeyError:
-        raise LookupError(f"no in-process handler registered for task {name!r}") from None
+        raise LookupError(f"no in-process handler for task {name!r} (lms/wiring.py TASK_HANDLERS)") from None
 
 
 def has_task(dedupe_key: str) -> bool:
@@ -255,13 +247,8 @@ def enqueue_task(task: str, args: list, *, dedupe_key: str) -> OutboxTask:
     if existing is not None:
         return existing
     row = OutboxTask(dedupe_key=dedupe_key, task=task, args=list(args), status=PENDING)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        existing = db.session.scalar(select(OutboxTask).where(OutboxTask.dedupe_key == dedupe_key))
-        if existing is None:
-            raise
+    existing = insert_once(row, lambda: db.session.scalar(select(OutboxTask).where(OutboxTask.dedupe_key == dedupe_key)))
+    if existing is not row:
         return existing
     db.session.info.setdefault(TASKS_KEY, []).append(row.id)
     return row

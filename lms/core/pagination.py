@@ -1,12 +1,13 @@
 """Page-number pagination for HTML lists and cursor pagination for the API."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import request
 from sqlalchemy import Select, func, select
 
-from lms.core.web import decimal
+from lms.core.web import decimal, search_arg
 from lms.extensions import db
 
 
@@ -35,3 +36,10 @@ def paginate(stmt: Select, per_page: int = 50) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def searched_page(search: Callable[[str, str], Select], filter_name: str, per_page: int = 50) -> tuple[str, str, Page]:
+    """A list page's search box (``?q=``), its one filter (``?<filter_name>=``) and the page of the rows
+    ``search(query, filter)`` selects."""
+    query, chosen = search_arg(), request.args.get(filter_name, "")
+    return query, chosen, paginate(search(query, chosen), per_page=per_page)

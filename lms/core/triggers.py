@@ -28,7 +28,7 @@ def dispatch_tasks(task_ids: list[int], *, expires: float | None = None) -> None
 
 
 def run_task_now(task_id: int) -> None:
-    """Run a trigger's registered handler in this process, then commit (tests, ``flask jobs run-due``).
+    """Run a trigger's handler (lms/wiring.py TASK_HANDLERS) in this process, then commit (tests, ``flask jobs run-due``).
 
     A handler that raises is logged and its trigger left pending: the commit that wrote
     the trigger has already succeeded and must not be reported as failed."""

@@ -7,7 +7,7 @@ from flask import flash, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 
-from lms.core.errors import BadRequest, DomainError, Invalid
+from lms.core.errors import BadRequest, DomainError, Invalid, UnsupportedMediaType
 from lms.core.inputs import clean_json, parse_json, search_text
 
 # Body fields taken as they are: a password is hashed, never shown, and must match what was typed.
@@ -37,6 +37,26 @@ def json_object(raw: bytes, *, collect: bool = False) -> tuple[dict, dict[str, s
     if faults and not collect:
         raise Invalid(fields=faults)
     return body, faults
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def request_json(*, collect: bool = False, form_field: str | None = None) -> tuple[dict, dict[str, str]]:
+    """The request's JSON object body (json_object), 415 unless it is JSON: the one reader of JSON bodies.
+    With ``form_field``, a form post holding the same JSON in that field is read too (navigator.sendBeacon
+    with FormData), and an empty body is ``{}`` (the player's beacons on a text item)."""
+    if request.mimetype == "application/json":
+        raw = request.get_data(cache=True)
+    elif form_field is not None and request.mimetype in FORM_TYPES:
+        raw = request.form.get(form_field, "").encode()
+    elif form_field is not None and not request.get_data(cache=True):
+        raw = b""
+    else:
+        raise UnsupportedMediaType(_("Corps JSON attendu (Content-Type: application/json)."))
+    if form_field is not None and not raw.strip():
+        return {}, {}
+    return json_object(raw, collect=collect)
 
 
 def decimal(raw: str | None, max_digits: int = 18) -> int | None:

@@ -13,7 +13,7 @@ from lms.extensions import db
 
 class ItemProgress(db.Model):
     """One learner on one item. Video coverage is a union of intervals in milliseconds
-    (lms.learning.intervals); ``watched_ms`` is its total, kept for queries and reports."""
+    (lms.learning.services.intervals); ``watched_ms`` is its total, kept for queries and reports."""
 
     __tablename__ = "item_progress"
     __table_args__ = (UniqueConstraint("user_id", "item_id"),)

@@ -4,10 +4,12 @@ anonymised or deleted by a job).
 A learner's evidence on a course is their progress rows, quiz attempts and completion here, and the
 certificate that the certificates domain issued for it. It is all kept ``EVIDENCE_RETENTION_DAYS`` (six years
 by default, never less) after their last activity on the course: the last beacon or text read, the last quiz
-attempt, the completion. Then this domain deletes its rows, and every ``lms.core.privacy.expirers`` drops
+attempt, the completion. Then this domain deletes its rows, and every expirer (lms/wiring.py EXPIRERS) drops
 what its own domain holds (the certificate stays, verifiable, without its holder's identity).
 
-The scan runs once a day: the minute scan (``@due_job``) writes one task trigger per day, whose unique key
+It also exports (GDPR) what the platform recorded of a learner's progress.
+
+The scan runs once a day: the minute scan (lms/wiring.py DUE_JOBS) writes one task trigger per day, whose unique key
 makes the second writing of the day a no-op, and the worker runs it. Running it twice changes nothing more.
 """
 from __future__ import annotations
@@ -17,9 +19,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select, union_all
 
+from lms.auth.models import User
 from lms.core import outbox, privacy
-from lms.core.clock import utcnow
-from lms.core.jobs import due_job
+from lms.core.clock import isoformat, utcnow
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, ItemProgress, QuizAttempt
 
@@ -35,7 +37,6 @@ def check_retention(days: int) -> None:
                          f"{MIN_RETENTION_DAYS} days (six years, STANDARDS)")
 
 
-@due_job
 def schedule_evidence_retention() -> int:
     """The day's run of process_expired_evidence, written once (1 the first time of the day, then 0)."""
     key = f"evidence-retention:{utcnow().date().isoformat()}"
@@ -68,7 +69,7 @@ def process_expired_evidence(*, now: datetime | None = None) -> int:
     """Drop the evidence past its retention period; returns how many learner-course pairs it dropped."""
     pairs = expired_pairs(now or utcnow())
     for user_id, course_id in pairs:
-        for expire in privacy.expirers:  # the other domains first (the certificate), while the evidence is there
+        for expire in privacy.expirers():  # the other domains first (the certificate), while the evidence is there
             expire(user_id, course_id)
         for model in (QuizAttempt, ItemProgress, CourseCompletion):
             db.session.execute(delete(model).where(model.user_id == user_id, model.course_id == course_id)
@@ -77,4 +78,14 @@ def process_expired_evidence(*, now: datetime | None = None) -> int:
     return len(pairs)
 
 
-outbox.register_task(PROCESS_TASK, process_expired_evidence)
+def export_progress(user: User) -> list[dict]:
+    """GDPR export: what the platform recorded of the person's learning, item by item."""
+    rows = db.session.scalars(select(ItemProgress).where(ItemProgress.user_id == user.id).order_by(ItemProgress.id))
+    return [{
+        "course_id": row.course_id, "item_id": row.item_id, "item_title": row.item.title,
+        "watched_seconds": round(row.watched_ms / 1000, 3), "watched_intervals_s": [
+            [start / 1000, end / 1000] for start, end in row.watched],
+        "position_s": row.position_ms / 1000, "time_spent_s": round(row.time_spent_ms / 1000, 3),
+        "beacons": row.beacons, "started_at": isoformat(row.started_at),
+        "last_activity_at": isoformat(row.last_beacon_at), "completed_at": isoformat(row.completed_at),
+    } for row in rows]

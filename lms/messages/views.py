@@ -1,11 +1,10 @@
-from flask import render_template, request
+from flask import render_template
 from flask_login import current_user, login_required
 
 from lms.auth.permissions import require_read_outbox
 from lms.core import outbox
 from lms.core.errors import NotFound
-from lms.core.pagination import paginate
-from lms.core.web import search_arg
+from lms.core.pagination import searched_page
 from lms.extensions import db
 from lms.messages import bp
 
@@ -14,8 +13,7 @@ from lms.messages import bp
 @login_required
 def list_messages():
     require_read_outbox(current_user)
-    query, status = search_arg(), request.args.get("status", "")
-    page = paginate(outbox.search_messages(query, status), per_page=50)
+    query, status, page = searched_page(outbox.search_messages, "status")
     return render_template("messages/list.html", page=page, query=query, status=status,
                            counts=outbox.status_counts(), statuses=outbox.STATUSES)
 

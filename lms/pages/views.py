@@ -2,7 +2,7 @@
 from flask import render_template
 from flask_login import current_user
 
-from lms.learning import overview
+from lms.learning.queries import overview
 from lms.pages import bp
 
 

@@ -6,14 +6,8 @@ from sqlalchemy import select
 
 from lms.auth.models import User
 from lms.extensions import db
-from tests.conftest import api_headers
+from tests.conftest import api_headers, error_of
 from tests.factories import PASSWORD
-
-
-def error_of(response):
-    body = response.get_json()
-    assert set(body) == {"error"} and {"code", "message", "fields"} <= set(body["error"]), body
-    return body["error"]
 
 
 def test_register_then_token_then_me(client):

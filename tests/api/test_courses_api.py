@@ -3,12 +3,12 @@ import json
 
 import pytest
 
-from lms.authoring.models import Caption, Video
 from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
+from lms.videos.models import Caption, Video
 from tests.conftest import api_headers
-from tests.videotools import VTT
+from tests.videotools import VTT, stored_video
 
 QUIZ = {"pass_mark": 70, "max_attempts": 2, "role": "post_test", "questions": [
     {"kind": "single", "prompt": "Une personne sur cinq est concernée ?", "explanation": "Oui, au cours de sa vie.",
@@ -40,17 +40,6 @@ def new_module(client, headers, course_id, title="Comprendre"):
 
 def new_item(client, headers, module_id, **body):
     return client.post(f"/api/v1/modules/{module_id}/items", json=body, headers=headers)
-
-
-def ready_video(transcript="Bonjour et bienvenue.", captions=True):
-    video = Video(title="Film", status="ready", duration_s=2.0, transcript=transcript)
-    db.session.add(video)
-    db.session.flush()
-    if captions:
-        saved = storage.save_bytes(VTT, "captions", ".vtt")
-        db.session.add(Caption(video=video, lang="fr", storage_key=saved.key, size=saved.size))
-    commit()
-    return video.id
 
 
 def test_create_course_and_read_it_back(client, staff):
@@ -154,7 +143,7 @@ def test_publish_refused_with_every_reason_then_accepted(client, staff):
     headers = staff["trainer"]
     course_id = new_course(client, headers)
     module = new_module(client, headers, course_id)
-    film = ready_video(transcript=None, captions=False)
+    film = stored_video(transcript=None, captions=False).id
     assert new_item(client, headers, module["id"], kind="video", title="Témoignage", video_id=film).status_code == 201
     assert new_item(client, headers, module["id"], kind="quiz", title="Quiz",
                     quiz={**QUIZ, "questions": []}).status_code == 201
@@ -278,7 +267,7 @@ def test_a_published_course_refuses_api_changes_that_would_unpublish_it(client, 
             "Le module « Comprendre » ne contient aucun élément.")
     refused(client.post(f"/api/v1/modules/{first}/items", json={"kind": "video", "title": "Film"}, headers=headers),
             "L'élément vidéo « Film » (module « Comprendre ») n'a pas de vidéo.")
-    no_captions = ready_video(captions=False)
+    no_captions = stored_video(captions=False).id
     refused(client.post(f"/api/v1/modules/{first}/items", json={"kind": "video", "title": "Film", "video_id": no_captions},
                         headers=headers),
             "La vidéo de l'élément « Film » (module « Comprendre ») n'a pas de sous-titres en français.")
@@ -303,7 +292,7 @@ def test_a_fault_already_there_does_not_block_other_changes(client, staff):
     headers = staff["trainer"]
     course_id = new_course(client, headers)
     module = new_module(client, headers, course_id)["id"]
-    video_id = ready_video()
+    video_id = stored_video().id
     new_item(client, headers, module, kind="video", title="Film", video_id=video_id)
     assert client.post(f"/api/v1/courses/{course_id}/publish", headers=headers).status_code == 200
     db.session.get(Video, video_id).transcript = ""

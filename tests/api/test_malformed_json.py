@@ -8,7 +8,7 @@ import pytest
 from lms.api import bp as api_bp
 from lms.core.db import commit
 from lms.core.inputs import MAX_DEPTH, parse_json
-from tests.conftest import api_headers, csrf_token, login_as
+from tests.conftest import api_headers, csrf_token, error_of, login_as
 
 LONE_SURROGATE = '"\\ud800"'
 DEEP_ARRAY = "[" * 1000 + "]" * 1000
@@ -20,9 +20,8 @@ def with_surrogate(template: str) -> str:
 
 
 def assert_malformed(response):
-    assert response.status_code == 400, response.get_data(as_text=True)[:300]
-    error = response.get_json()["error"]
-    assert error["code"] == "malformed_json" and error["message"] and error["fields"] == {}
+    error = error_of(response, 400)
+    assert error["code"] == "malformed_json" and error["fields"] == {}
 
 
 def assert_no_traceback(caplog):

@@ -4,17 +4,13 @@ errors included; the permission matrix (tests/test_permissions.py) checks it on 
 caller, this test on the answers named in the issue, as their owner gets them."""
 from flask.testing import FlaskClient
 
-from lms.certificates import services as certificates
-from lms.core.db import commit
-from tests.certificates.helpers import completed_course
+from tests.certificates.helpers import issued_certificate
 from tests.factories import PASSWORD
 
 
 def test_personal_answers_of_the_api_are_no_store(app, make, outbox):
     learner, coordinator = make.learner(), make.coordinator()
-    _course, completion = completed_course(learner)
-    code = certificates.issue_certificate(completion.id).display_code
-    commit()
+    code = issued_certificate(learner).display_code
     client = FlaskClient(app, app.response_class, use_cookies=False)
     token = client.post("/api/v1/auth/token", json={"email": learner.email, "password": PASSWORD})
     registered = client.post("/api/v1/auth/register",

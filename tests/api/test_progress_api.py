@@ -7,11 +7,6 @@ from tests.conftest import api_headers
 from tests.learningtools import quiz_spec, right_answers, wrong_answers
 
 
-@pytest.fixture
-def learner(make):
-    return make.learner()
-
-
 def post(client, app, user, path, body):
     return client.post(path, json=body, headers=api_headers(app, user))
 
@@ -156,7 +151,7 @@ def test_completing_every_required_item_completes_the_course(app, client, learne
     from datetime import timedelta
 
     from lms.core.clock import utcnow
-    from lms.learning.progress import record_video_progress
+    from lms.learning.services.progress import record_video_progress
 
     moment = utcnow() - timedelta(minutes=5)
     for t in range(0, 100, 10):

@@ -2,22 +2,12 @@
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
-from lms.authoring.models import Item, Video
+from lms.authoring.models import Item
 from lms.core.db import commit
 from lms.extensions import db
-from tests.conftest import api_headers
+from lms.videos.models import Video
+from tests.conftest import api_headers, media_files
 from tests.videotools import VTT, course_using, cut_short, make_video, ready_video, top_level_atoms
-
-
-@pytest.fixture
-def trainer_headers(app, make):
-    return api_headers(app, make.trainer())
-
-
-def media_files(app) -> set[Path]:
-    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}
 
 
 def post_video(client, headers, path: Path, title="Premiers secours en santé mentale"):

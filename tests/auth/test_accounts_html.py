@@ -272,3 +272,43 @@ def test_a_session_ends_when_its_account_is_deactivated_or_erased(client, make):
         db.session.flush()
         answer = client.get("/mon-parcours")
         assert answer.status_code == 302 and "/connexion" in answer.headers["Location"]
+
+
+def page_text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_csv_import_page_names_the_audiences_in_french_and_counts_with_plurals(client, make, outbox):
+    import io
+    login_as(client, make.coordinator())
+    text = page_text(client.get("/admin/utilisateurs/import").get_data(as_text=True))
+    for label, code in (("Professionnel·le de santé, du social ou du médico-social", "professional"),
+                        ("Élu·e", "elected_official"), ("Agent de la MDPH", "mdph_agent"), ("Autre", "other")):
+        assert f"{label} {code}" in text, label
+    assert "Publics possibles : professional" not in text and "user_or_carer" not in text
+
+    csv = ("email,full_name,audience,organisation\n"
+           "alice.importee@example.org,Alice Importée,professional,CCAS de Metz\n"
+           "bruno.importe@example.org,Bruno Importé,other,\n"
+           "pas-une-adresse,Bob Sans Adresse,,\n")
+    response = post_form(client, "/admin/utilisateurs/import",
+                         {"file": (io.BytesIO(csv.encode()), "personnes.csv")}, content_type="multipart/form-data")
+    text = page_text(response.get_data(as_text=True))
+    assert "2 comptes créés, 0 mis à jour, 0 inchangé, 1 ligne en erreur." in text
+    assert "(s)" not in text
+    post_form(client, "/langue?next=/", {"locale": "en"})
+    response = post_form(client, "/admin/utilisateurs/import",
+                         {"file": (io.BytesIO(csv.encode()), "personnes.csv")}, content_type="multipart/form-data")
+    text = page_text(response.get_data(as_text=True))
+    assert "0 accounts created, 0 updated, 2 unchanged, 1 line with errors." in text
+    assert "Elected official elected_official" in text
+
+
+def test_both_new_account_forms_share_their_form_hint_and_order(client, make):
+    signed_out = client.get("/inscription").get_data(as_text=True)
+    login_as(client, make.coordinator())
+    by_coordinator = client.get("/admin/utilisateurs/nouveau").get_data(as_text=True)
+    for html in (signed_out, by_coordinator):
+        assert "Les champs marqués « facultatif » peuvent rester vides ; les autres sont obligatoires." in html
+        labels = re.findall(r'<label for="([a-z_]+)"', html)
+        assert labels.index("full_name") < labels.index("email") < labels.index("organisation") < labels.index("audience")

@@ -5,7 +5,7 @@ from html import unescape
 
 from lms.certificates import services as certificates
 from lms.extensions import db
-from lms.learning import progress, quizzes
+from lms.learning.services import progress, quizzes
 from tests.certificates.helpers import completed_course
 from tests.conftest import login_as
 from tests.learningtools import right_answers, wrong_answers

@@ -16,20 +16,12 @@ from config import TestConfig
 from lms import create_app
 from lms.auth.models import User
 from lms.extensions import db
-from tests.conftest import FreshGlobalsClient
+from tests.conftest import browser
 from tests.factories import PASSWORD
 
 LIMIT = 10  # LOGIN_RATE_LIMIT and LOGIN_ACCOUNT_RATE_LIMIT: "10 per minute"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 RESET_SENT = "Si un compte existe pour cette adresse, un lien valable une heure vient d&#39;y être envoyé."
-
-
-def browser(app, **environ):
-    """A browser of its own (cookies, CSRF token) at one client address."""
-    app.test_client_class = FreshGlobalsClient
-    client = app.test_client()
-    client.environ_base.update(environ)
-    return client
 
 
 def at(address: str) -> dict:

@@ -8,41 +8,16 @@ import re
 from sqlalchemy import text
 
 from lms.extensions import db
-from tests.conftest import FreshGlobalsClient, api_headers, csrf_token, login_as, post_form
+from tests.auth.helpers import REMEMBER, assert_none_works, cookies_of, token_works, works
+from tests.conftest import api_headers, csrf_token, login_as, post_form, signed_in_browser
 from tests.factories import PASSWORD
 
-REMEMBER = "remember_token"
 NEW_PASSWORD = "un tout autre mot de passe"
-
-
-def sign_in(app, user, *, remember: bool = True, password: str = PASSWORD) -> FreshGlobalsClient:
-    """A browser signed in as ``user`` (with "Rester connecté·e" unless told otherwise)."""
-    browser = FreshGlobalsClient(app, app.response_class)
-    data = {"email": user.email, "password": password, **({"remember": "y"} if remember else {})}
-    response = post_form(browser, "/connexion", data)
-    assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    return browser
-
-
-def cookies_of(browser) -> dict:
-    return {name: browser.get_cookie(name).value for name in ("session", REMEMBER) if browser.get_cookie(name)}
-
-
-def works(app, **cookies) -> bool:
-    """Whether these cookies, replayed by another browser, open "Mon compte"."""
-    thief = FreshGlobalsClient(app, app.response_class)
-    for name, value in cookies.items():
-        thief.set_cookie(name, value)
-    return thief.get("/compte").status_code == 200
-
-
-def token_works(client, headers) -> bool:
-    return client.get("/api/v1/me", headers=headers).status_code == 200
 
 
 def test_signing_out_ends_that_session_and_its_remember_cookie_for_good(app, make):
     learner = make.learner()
-    browser, other = sign_in(app, learner), sign_in(app, learner)
+    browser, other = signed_in_browser(app, learner, remember=True), signed_in_browser(app, learner, remember=True)
     copy = cookies_of(browser)
     assert set(copy) == {"session", REMEMBER}
     assert works(app, session=copy["session"]) and works(app, **{REMEMBER: copy[REMEMBER]})
@@ -58,7 +33,7 @@ def test_signing_out_ends_that_session_and_its_remember_cookie_for_good(app, mak
 
 def test_signing_out_with_only_the_remember_cookie_left_ends_it_too(app, make):
     learner = make.learner()
-    browser = sign_in(app, learner)
+    browser = signed_in_browser(app, learner, remember=True)
     remember = cookies_of(browser)[REMEMBER]
     browser.delete_cookie("session")  # the browser closed: the session cookie is gone, the remember cookie stays
     assert browser.get("/compte").status_code == 200
@@ -68,7 +43,7 @@ def test_signing_out_with_only_the_remember_cookie_left_ends_it_too(app, make):
 
 def test_a_browser_whose_sign_in_ended_elsewhere_forgets_its_cookies(app, make):
     learner = make.learner()
-    browser, other = sign_in(app, learner), sign_in(app, learner)
+    browser, other = signed_in_browser(app, learner, remember=True), signed_in_browser(app, learner, remember=True)
     post_form(other, "/compte/deconnexion-partout", token_from="/compte")
     assert browser.get("/compte").status_code == 302
     assert browser.get_cookie(REMEMBER) is None
@@ -76,7 +51,7 @@ def test_a_browser_whose_sign_in_ended_elsewhere_forgets_its_cookies(app, make):
 
 def test_the_remember_cookie_is_new_at_every_sign_in(app, make):
     learner = make.learner()
-    first, second = cookies_of(sign_in(app, learner))[REMEMBER], cookies_of(sign_in(app, learner))[REMEMBER]
+    first, second = cookies_of(signed_in_browser(app, learner, remember=True))[REMEMBER], cookies_of(signed_in_browser(app, learner, remember=True))[REMEMBER]
     assert first != second
     assert works(app, **{REMEMBER: first}) and works(app, **{REMEMBER: second})
 
@@ -93,7 +68,7 @@ def test_a_remember_cookie_naming_only_the_user_id_is_refused(app, make):
 
 def test_changing_the_password_ends_every_session_remember_cookie_and_token(app, client, make):
     learner = make.learner()
-    browser, other = sign_in(app, learner), sign_in(app, learner, remember=False)
+    browser, other = signed_in_browser(app, learner, remember=True), signed_in_browser(app, learner)
     before, other_before = cookies_of(browser), cookies_of(other)
     headers = api_headers(app, learner)
 
@@ -104,15 +79,14 @@ def test_changing_the_password_ends_every_session_remember_cookie_and_token(app,
     after = cookies_of(browser)
     assert after[REMEMBER] != before[REMEMBER]  # "Rester connecté·e" kept, on a new sign-in
     assert works(app, **{REMEMBER: after[REMEMBER]})
-    for name, value in [*before.items(), *other_before.items()]:
-        assert not works(app, **{name: value}), name
+    assert_none_works(app, before, other_before)
     assert other.get("/compte").status_code == 302
     assert not token_works(client, headers)
 
 
 def test_a_password_reset_ends_every_session_remember_cookie_and_token(app, client, make, smtp):
     learner = make.learner(email="reinit@example.org")
-    browser = sign_in(app, learner)
+    browser = signed_in_browser(app, learner, remember=True)
     before = cookies_of(browser)
     headers = api_headers(app, learner)
 
@@ -122,55 +96,50 @@ def test_a_password_reset_ends_every_session_remember_cookie_and_token(app, clie
     response = post_form(client, link, {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
     assert response.status_code == 302 and client.get("/compte").status_code == 200  # the one who reset it
 
-    for name, value in before.items():
-        assert not works(app, **{name: value}), name
+    assert_none_works(app, before)
     assert browser.get("/compte").status_code == 302
     assert not token_works(client, headers)
 
 
 def test_a_role_change_ends_every_session_remember_cookie_and_token_of_that_person(app, client, make):
     trainer, coordinator = make.trainer(), make.coordinator()
-    browser = sign_in(app, trainer)
+    browser = signed_in_browser(app, trainer, remember=True)
     before = cookies_of(browser)
     headers = api_headers(app, trainer)
     login_as(client, coordinator)
 
     response = post_form(client, f"/admin/utilisateurs/{trainer.id}", {"role": "learner"})
     assert response.status_code == 302
-    for name, value in before.items():
-        assert not works(app, **{name: value}), name
+    assert_none_works(app, before)
     assert not token_works(client, headers)
     assert client.get("/compte").status_code == 200  # the coordinator's own session is untouched
 
 
 def test_erasure_on_the_page_ends_every_session_remember_cookie_and_token(app, client, make):
     learner = make.learner()
-    browser, other = sign_in(app, learner), sign_in(app, learner)
+    browser, other = signed_in_browser(app, learner, remember=True), signed_in_browser(app, learner, remember=True)
     copies = [cookies_of(browser), cookies_of(other)]
     headers = api_headers(app, learner)
 
     response = post_form(browser, "/compte/supprimer", {"password": PASSWORD, "confirm": "y"})
     assert response.status_code == 302
     assert browser.get_cookie(REMEMBER) is None
-    for copy in copies:
-        for name, value in copy.items():
-            assert not works(app, **{name: value}), name
+    assert_none_works(app, *copies)
     assert not token_works(client, headers)
     assert not db.session.execute(text("SELECT 1 FROM sign_ins WHERE user_id = :id"), {"id": learner.id}).all()
 
 
 def test_erasure_through_the_api_ends_every_browser_session(app, client, make):
     learner = make.learner()
-    browser = sign_in(app, learner)
+    browser = signed_in_browser(app, learner, remember=True)
     before = cookies_of(browser)
     assert client.delete("/api/v1/me", headers=api_headers(app, learner)).status_code == 204
-    for name, value in before.items():
-        assert not works(app, **{name: value}), name
+    assert_none_works(app, before)
 
 
 def test_sign_out_everywhere_from_the_account_page(app, client, make):
     learner = make.learner()
-    browser, other = sign_in(app, learner), sign_in(app, learner)
+    browser, other = signed_in_browser(app, learner, remember=True), signed_in_browser(app, learner, remember=True)
     copies = [cookies_of(browser), cookies_of(other)]
     headers = api_headers(app, learner)
 
@@ -182,18 +151,16 @@ def test_sign_out_everywhere_from_the_account_page(app, client, make):
     assert response.request.path == "/connexion"
     assert "Vous êtes déconnecté·e de tous vos appareils." in response.get_data(as_text=True)
     assert browser.get("/compte").status_code == 302 and other.get("/compte").status_code == 302
-    for copy in copies:
-        for name, value in copy.items():
-            assert not works(app, **{name: value}), name
+    assert_none_works(app, *copies)
     assert not token_works(client, headers)
-    sign_in(app, learner)  # and the person can sign in again
+    signed_in_browser(app, learner, remember=True)  # and the person can sign in again
 
 
 def test_sign_out_everywhere_is_in_english_too(app, make):
     learner = make.learner()
     learner.locale = "en"
     db.session.flush()
-    browser = sign_in(app, learner)
+    browser = signed_in_browser(app, learner, remember=True)
     page = browser.get("/compte").get_data(as_text=True)
     assert "Sign out of all devices" in page
 
@@ -204,18 +171,18 @@ def test_a_sign_in_past_its_end_is_refused_and_dropped_at_the_next_one(app, make
     from lms.auth.models import SignIn
 
     learner = make.learner()
-    browser = sign_in(app, learner)
+    browser = signed_in_browser(app, learner, remember=True)
     row = db.session.query(SignIn).filter_by(user_id=learner.id).one()
     row.expires_at = row.created_at - timedelta(seconds=1)
     db.session.flush()
     assert browser.get("/compte").status_code == 302
-    sign_in(app, learner)
+    signed_in_browser(app, learner, remember=True)
     assert db.session.query(SignIn).filter_by(user_id=learner.id).count() == 1
 
 
 def test_the_export_lists_the_sign_ins_without_their_keys(app, make):
     learner = make.learner()
-    browser = sign_in(app, learner)
+    browser = signed_in_browser(app, learner, remember=True)
     data = browser.get("/compte/export.json").json
     assert len(data["sign_ins"]) == 1 and set(data["sign_ins"][0]) == {"created_at", "expires_at"}
 

@@ -2,10 +2,11 @@
 cache, lms.core.cache); what learners do leaves it alone."""
 import pytest
 
-from lms.authoring import services, videos
+from lms.authoring import services
 from lms.authoring.models import DRAFT, Choice, Course
 from lms.extensions import db
-from lms.learning import progress, quizzes
+from lms.learning.services import progress, quizzes
+from lms.videos import services as videos
 from tests.learningtools import quiz_spec, right_answers
 from tests.videotools import VTT, course_using, ready_video
 
@@ -114,8 +115,11 @@ def test_a_rolled_back_edit_leaves_the_key_as_it_was(small_course):
 
 
 def test_every_content_model_is_watched():
-    """A table added to the course content must be added to CONTENT_MODELS (or the cache could go stale)."""
+    """A table added to the course content (or to the videos that items play) must be added to CONTENT_MODELS
+    (or the cache could go stale)."""
     from lms.authoring import models
-    content = {mapper.class_ for mapper in db.Model.registry.mappers if mapper.class_.__module__ == models.__name__}
+    from lms.videos import models as video_models
+    watched = (models.__name__, video_models.__name__)
+    content = {mapper.class_ for mapper in db.Model.registry.mappers if mapper.class_.__module__ in watched}
     assert content == set(models.CONTENT_MODELS)
     assert Choice in models.CONTENT_MODELS

@@ -1,17 +1,15 @@
 """The authoring pages for courses (/edition), through the Flask test client: list and create, the course
 description, modules and items, the quiz editor, publication, the published-course re-check, who may."""
-import html
 import re
 
 import pytest
 
 from lms.authoring import services
-from lms.authoring.models import Caption, Video
-from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
 from tests.conftest import csrf_token, login_as, post_form
-from tests.videotools import VTT
+from tests.conftest import page_text as text
+from tests.videotools import stored_video
 
 
 @pytest.fixture
@@ -23,10 +21,6 @@ def trainer(make):
 def signed_in(client, trainer):
     login_as(client, trainer)
     return client
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def error_next_to(page: str, field_id: str) -> str:
@@ -53,17 +47,6 @@ def filled_course(trainer, *, quiz_item=False):
                     {"text": "Vrai", "correct": True}, {"text": "Faux", "correct": False}]}]})
     commit()
     return course
-
-
-def ready_video(title="Témoignage", *, captions=True, transcript="Bonjour."):
-    video = Video(title=title, status="ready", duration_s=2.0, transcript=transcript)
-    db.session.add(video)
-    db.session.flush()
-    if captions:
-        saved = storage.save_bytes(VTT, "captions", ".vtt")
-        db.session.add(Caption(video=video, lang="fr", storage_key=saved.key, size=saved.size))
-    commit()
-    return video
 
 
 # -- list and create ------------------------------------------------------------------
@@ -175,7 +158,7 @@ def test_modules_are_added_renamed_moved_and_removed(signed_in, trainer):
 def test_items_are_added_edited_moved_and_removed(signed_in, trainer):
     course = new_course(trainer)
     module = services.add_module(trainer, course, "Comprendre")
-    video = ready_video()
+    video = stored_video(title="Témoignage")
     commit()
     base = f"/edition/parcours/{course.id}"
     page = text(signed_in.get(base))
@@ -212,7 +195,7 @@ def test_items_are_added_edited_moved_and_removed(signed_in, trainer):
     assert (text_item.title, text_item.required, text_item.body_markdown, text_item.estimated_minutes) == (
         "À lire", False, "**Important**", 5)
 
-    other = ready_video("Autre film")
+    other = stored_video(title="Autre film")
     video_item = module.items[1]
     response = post_form(signed_in, f"/edition/elements/{video_item.id}",
                          {"title": "Témoignage", "required": "y", "video_id": str(other.id)})
@@ -372,8 +355,8 @@ def test_a_published_course_refuses_a_change_that_would_unpublish_it(signed_in, 
     course = filled_course(trainer, quiz_item=True)
     module = course.modules[0]
     text_item, quiz_item = module.items
-    video = ready_video()
-    no_captions = ready_video("Sans sous-titres", captions=False)
+    video = stored_video(title="Témoignage")
+    no_captions = stored_video(title="Sans sous-titres", captions=False)
     video_item = services.add_item(trainer, module, "video", "Témoignage", video_id=video.id)
     services.publish_course(trainer, course)
     commit()

@@ -4,13 +4,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lms.authoring import services
-from lms.authoring.models import PUBLISHED, Caption, Video
+from lms.authoring.models import PUBLISHED
 from lms.authoring.permissions import can_edit_course, can_view_course
-from lms.authoring.quizzes import quiz_errors, validate_quiz
-from lms.core import storage
+from lms.authoring.services.quizzes import quiz_errors, validate_quiz
 from lms.core.errors import Conflict, Forbidden, Invalid, NotFound
-from lms.extensions import db
-from tests.videotools import VTT
+from tests.factories import caption
+from tests.videotools import stored_video
 
 
 def question(kind="single", correct=(0,), n=2):
@@ -20,18 +19,6 @@ def question(kind="single", correct=(0,), n=2):
 
 def quiz(*questions, pass_mark=80):
     return {"pass_mark": pass_mark, "max_attempts": 3, "role": "graded", "questions": list(questions)}
-
-
-def video(owner, *, status="ready", captions=True, transcript="Bonjour."):
-    row = Video(title="Film", owner_id=owner.id, status=status, transcript=transcript, duration_s=2.0)
-    db.session.add(row)
-    db.session.flush()
-    if captions:
-        saved = storage.save_bytes(VTT, "captions", ".vtt")
-        db.session.add(Caption(video=row, lang="fr", storage_key=saved.key, size=saved.size))
-        db.session.flush()
-    db.session.refresh(row)
-    return row
 
 
 def test_slug_folds_french_accents_and_stays_unique(make):
@@ -200,7 +187,7 @@ def test_publication_lists_every_reason_then_succeeds_once_fixed(make):
     module = services.add_module(trainer, course, "Comprendre")
     empty = services.add_module(trainer, course, "Vide")
     no_video = services.add_item(trainer, module, "video", "Sans film")
-    processing = video(trainer, status="processing", captions=False, transcript=None)
+    processing = stored_video(trainer, status="processing", captions=False, transcript=None)
     services.add_item(trainer, module, "video", "Témoignage", video_id=processing.id)
     quiz_item = services.add_item(trainer, module, "quiz", "Quiz vide", quiz=quiz())
     bad = services.add_item(trainer, module, "quiz", "Quiz faux", quiz=quiz(question()))
@@ -220,12 +207,9 @@ def test_publication_lists_every_reason_then_succeeds_once_fixed(make):
     assert error.value.code == "not_publishable" and error.value.extra["reasons"] == problems
     assert course.status == "draft"
 
-    no_video.video = video(trainer)
+    no_video.video = stored_video(trainer)
     processing.status, processing.transcript = "ready", "Transcription."
-    saved = storage.save_bytes(VTT, "captions", ".vtt")
-    db.session.add(Caption(video=processing, lang="fr", storage_key=saved.key, size=saved.size))
-    db.session.flush()
-    db.session.refresh(processing)
+    caption(processing)
     services.remove_item(trainer, quiz_item)
     bad.quiz.questions[0].choices[0].correct = True
     services.remove_module(trainer, empty)
@@ -241,11 +225,8 @@ def test_publication_lists_every_reason_then_succeeds_once_fixed(make):
 def test_english_captions_are_not_enough(make):
     trainer = make.trainer()
     module = services.add_module(trainer, services.create_course(trainer, "Parcours"), "Module")
-    film = video(trainer, captions=False)
-    saved = storage.save_bytes(VTT, "captions", ".vtt")
-    db.session.add(Caption(video=film, lang="en", storage_key=saved.key, size=saved.size))
-    db.session.flush()
-    db.session.refresh(film)
+    film = stored_video(trainer, captions=False)
+    caption(film, "en")
     services.add_item(trainer, module, "video", "Film", video_id=film.id)
     assert services.publish_problems(module.course) == [
         "La vidéo de l'élément « Film » (module « Module ») n'a pas de sous-titres en français."]

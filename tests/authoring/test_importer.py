@@ -7,10 +7,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from lms.authoring.importer import CourseFilesInvalid, import_course
-from lms.authoring.models import DRAFT, PUBLISHED, READY, Course, Item, Video
+from lms.authoring.models import DRAFT, PUBLISHED, Course, Item
 from lms.authoring.services import publish_problems
+from lms.authoring.services.importer import CourseFilesInvalid, import_course
+from lms.core.db import commit
+from lms.core.outbox import tasks_with_prefix
 from lms.extensions import db
+from lms.videos.models import PROCESSING, READY, Video
+from tests.conftest import media_files
 
 SAMPLE = Path(__file__).resolve().parents[2] / "courses" / "sensibilisation-sante-mentale"
 
@@ -102,14 +106,19 @@ def test_import_creates_then_second_import_changes_nothing(mini):
     assert course.status == DRAFT and course.source_path == "courses/mini" and course.prerequisites is None
     assert [i.key for i in course.modules[0].items] == ["video", "texte", "quiz"]
     video = course.modules[0].items[0].video
-    assert video.status == READY and video.caption("fr") and video.transcript.startswith("*Diaporama*")
-    assert not video.transcript_from_captions and round(video.duration_s) == 8
+    # the film is not rendered by the import: the worker's processing task does it after the commit
+    assert video.status == PROCESSING and report.queued == 1 and video.stream_key is None
+    assert [t.status for t in tasks_with_prefix(f"process_video:{video.id}:")] == ["pending"]
+    assert video.caption("fr") and video.transcript.startswith("*Diaporama*") and not video.transcript_from_captions
     assert course.modules[0].items[1].body_markdown.startswith("## Écouter")
+    commit()  # the trigger runs in this process (OUTBOX_DISPATCH "inline"), as the worker runs it
+    db.session.refresh(video)
+    assert video.status == READY and round(video.duration_s) == 8 and video.stream_key
     assert publish_problems(course) == []
     ids, video_id = item_ids(course), video.id
 
     again = import_course(mini)
-    assert not again.changed and again.rendered == 0
+    assert not again.changed and again.queued == 0
     assert item_ids(again.course) == ids and again.course.modules[0].items[0].video_id == video_id
 
 
@@ -162,7 +171,8 @@ def test_sample_course_imports_and_is_publishable(tmp_path):
     course = report.course
     assert course.slug == "sensibilisation-sante-mentale" and course.status == DRAFT
     assert len(course.modules) == 8 and course.duration_minutes == sum(i.estimated_minutes for i in course.items())
-    assert report.created["video"] == 6
+    assert report.created["video"] == 6 and report.queued == 6
+    commit()  # the six films rendered and processed by their triggers, in this process
     assert publish_problems(course) == []
     ids = item_ids(course)
     again = import_course(folder)
@@ -260,9 +270,6 @@ def test_reimporting_over_a_colleagues_reused_video_brings_its_own_copy(make, mi
 
 
 # -- only the files of the course folder are read: links out of it are refused -------------------
-
-def media_files(app) -> set[Path]:
-    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}
 
 
 def outside_copy(mini: Path, tmp_path: Path) -> Path:
@@ -363,3 +370,138 @@ def test_a_link_that_stays_in_the_folder_is_read(mini):
     course = import_course(mini).course
     assert course.modules[0].items[1].body_markdown.startswith("## Écouter")
     assert course.modules[0].items[0].video.caption("fr") is not None
+
+
+# -- positions: from 1, as learners count, so the editors' move buttons fit ------------------------
+
+TWO_MODULES = """\
+slug: deux
+title: Deux modules
+summary: Deux modules de texte.
+objectives: [Lire.]
+duration_minutes: 5
+prerequisites: null
+audience_note: Tout le monde.
+remote_activities: [{title: Lire, minutes: 5}]
+support: {contact: CLSM, response_time: 2 jours, technical: Aide, pedagogical: Questions}
+assessment: Un quiz.
+modules: [00-un, 01-deux]
+"""
+
+
+def text_module(key: str, title: str, *, quiz: bool = False) -> str:
+    items = "".join(f"- {{key: t{n}, kind: text, title: {title} {n}, estimated_minutes: 1, body: texte.md}}\n"
+                    for n in (1, 2))
+    return (f"key: {key}\ntitle: {title}\nitems:\n{items}"
+            + ("- {key: quiz, kind: quiz, title: Un quiz, estimated_minutes: 1, quiz: quiz.yaml}\n" if quiz else ""))
+
+
+@pytest.fixture
+def two_modules(tmp_path) -> Path:
+    folder = tmp_path / "deux"
+    (folder / "course.yaml").parent.mkdir()
+    (folder / "course.yaml").write_text(TWO_MODULES)
+    for name, key, title in (("00-un", "un", "Lire"), ("01-deux", "deux", "Relire")):
+        (folder / name).mkdir()
+        (folder / name / "module.yaml").write_text(text_module(key, title, quiz=key == "deux"))
+        (folder / name / "texte.md").write_text("Un texte.\n")
+    two_questions = QUIZ + QUIZ.split("questions:\n")[1].replace("Écouter aide.", "Juger aide.")
+    (folder / "01-deux" / "quiz.yaml").write_text(two_questions)
+    return folder
+
+
+def move_buttons(page: str, prefix: str, row_id: int) -> set[str]:
+    return {direction for direction in ("up", "down") if f'id="{prefix}-{row_id}-{direction}"' in page}
+
+
+def test_an_imported_course_numbers_from_1_and_the_editors_move_buttons_fit(client, make, two_modules):
+    """What the trainer sees after an import: "Module 1" first; the first row can only go down, the last only up."""
+    from tests.conftest import login_as, post_form
+
+    trainer = make.trainer()
+    course = import_course(two_modules, actor=trainer).course
+    commit()
+    first, second = course.modules
+    assert [m.position for m in course.modules] == [1, 2] and [i.position for i in first.items] == [1, 2]
+    login_as(client, trainer)
+    page = client.get(f"/edition/parcours/{course.id}").get_data(as_text=True)
+    assert "Module 1 : Lire" in page and "Module 2 : Relire" in page and "Module 0" not in page
+    assert move_buttons(page, "module", first.id) == {"down"} and move_buttons(page, "module", second.id) == {"up"}
+    items = second.items
+    assert [move_buttons(page, "item", item.id) for item in items] == [{"down"}, {"up", "down"}, {"up"}]
+
+    quiz = items[2].quiz
+    assert [q.position for q in quiz.questions] == [1, 2] and [c.position for c in quiz.questions[0].choices] == [1, 2]
+    quiz_page = client.get(f"/edition/elements/{items[2].id}/quiz").get_data(as_text=True)
+    assert [move_buttons(quiz_page, "question", q.id) for q in quiz.questions] == [{"down"}, {"up"}]
+    assert "la question 1" in quiz_page and "la question 0" not in quiz_page
+    # moving the second question up works at once, and the API says the same positions
+    moved = post_form(client, f"/edition/questions/{quiz.questions[1].id}/deplacer", {"direction": "up"},
+                      token_from=f"/edition/elements/{items[2].id}/quiz")
+    assert moved.status_code == 302
+    api = client.get(f"/api/v1/courses/{course.id}").json
+    assert [(m["position"], [i["position"] for i in m["items"]]) for m in api["modules"]] == [(1, [1, 2]), (2, [1, 2, 3])]
+
+
+
+def test_the_migration_renumbers_lists_imported_from_0(tmp_path):
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from config import TestConfig
+    from lms import create_app
+
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.sqlite'}", INSTANCE_PATH=str(tmp_path))
+    with other.app_context():
+        upgrade(revision="0010_video_grants_edit")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO courses (id, slug, title, summary, objectives, remote_activities, support, "
+                              "assessment, audience_note, status, content_key, created_at, updated_at) VALUES "
+                              "(1, 'c', 'C', '', '[]', '[]', '{}', '', '', 'draft', 'k', '2026-01-01', '2026-01-01')"))
+            for module_id, position in ((10, 1), (11, 0), (12, 2)):
+                conn.execute(text("INSERT INTO modules (id, course_id, key, title, position, summary) "
+                                  f"VALUES ({module_id}, 1, 'm{module_id}', 'M', {position}, '')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT id, position FROM modules ORDER BY id")).all() == [(10, 2), (11, 1), (12, 3)]
+        db.engine.dispose()
+
+
+# -- the films are prepared in the background: the course is served at once ----------------------
+
+def test_import_publish_serves_the_course_at_once_and_the_films_come_from_the_background(app, client, make, mini,
+                                                                                          monkeypatch, tmp_path):
+    """As `make run` does: import --publish returns before any film is rendered; learners find the course, which
+    says its film is being prepared; the processing task (run here by `jobs run-due`, in process) then makes it
+    ready and the notice goes."""
+    from lms.authoring.services.importer import film_states
+    from lms.devserver import FilmProgress
+    from tests.conftest import login_as
+
+    monkeypatch.setitem(app.config, "OUTBOX_DISPATCH", "none")  # no worker yet: triggers wait in the outbox
+    monkeypatch.setitem(app.config, "INSTANCE_PATH", str(tmp_path / "instance"))  # no film rendered before
+    owner = make.trainer()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import-course", str(mini), "--owner", owner.email, "--publish"])
+    assert result.exit_code == 0, result.output
+    assert "1 film(s) handed to the worker" in result.output and "mini: published" in result.output
+    course = db.session.scalar(select(Course).where(Course.slug == "mini"))
+    video = course.modules[0].items[0].video
+    assert course.status == PUBLISHED and video.status == PROCESSING
+    assert not any(Path(app.config["INSTANCE_PATH"], "rendered-videos").glob(f"{video.original_sha256}*"))
+    progress = FilmProgress()  # what `make run` prints meanwhile
+    assert progress.line(film_states("mini")) == "  Préparation des films d'exemple : 0/1"
+    assert progress.line(film_states("mini")) is None  # once per change
+
+    login_as(client, make.learner())
+    page = client.get(f"/formations/{course.id}").get_data(as_text=True)
+    assert "1 film de ce parcours est en cours de préparation" in page and "film en préparation" in page
+
+    due = runner.invoke(args=["jobs", "run-due"])
+    assert due.exit_code == 0, due.output
+    db.session.expire_all()
+    assert db.session.get(Video, video.id).status == READY
+    assert progress.line(film_states("mini")) == "  Films d'exemple prêts : 1/1" and progress.done
+    assert FilmProgress().line(film_states("mini")) is None  # the next `make run`: ready already, nothing said
+    page = client.get(f"/formations/{course.id}").get_data(as_text=True)
+    assert "en cours de préparation" not in page and "film en préparation" not in page

@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lms.authoring import videos
 from lms.core.db import commit
+from lms.videos import services as videos
 from tests.browser.a11y import check_a11y
 from tests.browser.helpers import assert_no_horizontal_scroll
 from tests.videotools import VTT, make_video
@@ -88,7 +88,7 @@ def test_a_trainer_uploads_processes_captions_and_previews_a_video(page, create_
     open_library(page)
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=title))
     expect(row).to_contain_text("Prête")
-    expect(row).to_contain_text("0:02")
+    expect(row).to_contain_text("2\u00a0s")
     expect(row).to_contain_text("Français (fr)")
 
 

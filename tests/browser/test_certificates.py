@@ -13,6 +13,7 @@ from tests.certificates.helpers import completed_course
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
 WIDTHS = [1280, 320]
+SUCCESS, DANGER = "rgb(30, 107, 52)", "rgb(164, 22, 26)"  # --success and --danger of app.css
 
 
 @pytest.fixture
@@ -31,13 +32,19 @@ def certificate_of(live_app):
     return make
 
 
+def border_colour(locator) -> str:
+    return locator.evaluate("element => getComputedStyle(element).borderLeftColor")
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_verification_page(new_context, width, create_user, certificate_of, live_app):
     learner = create_user("learner", full_name="Hélène Dupré")
     code = certificate_of(learner, title="Premiers repères en santé mentale : comprendre et orienter")
     page = new_context(viewport={"width": width, "height": 800}).new_page()
     visit(page, f"/verify/{code}", "Vérification d'une attestation")
-    expect(page.get_by_role("status").filter(has_text="Attestation valide")).to_be_visible()
+    valid = page.get_by_role("status").filter(has_text="Attestation valide")
+    expect(valid).to_be_visible()
+    assert border_colour(valid) == SUCCESS  # good news in green, not in the warning colour
     expect(page.get_by_text("Hélène Dupré")).to_be_visible()
 
     coordinator = create_user("coordinator")
@@ -45,7 +52,9 @@ def test_verification_page(new_context, width, create_user, certificate_of, live
         services.revoke_certificate(db.session.get(User, coordinator.id), code, "Délivrée par erreur à la mauvaise personne")
         commit()
     visit(page, f"/verify/{code}", "Vérification d'une attestation")
-    expect(page.get_by_role("status").filter(has_text="Attestation révoquée")).to_be_visible()
+    revoked = page.get_by_role("status").filter(has_text="Attestation révoquée")
+    expect(revoked).to_be_visible()
+    assert border_colour(revoked) == DANGER
     expect(page.get_by_text("Délivrée par erreur à la mauvaise personne")).to_be_visible()
 
     visit(page, "/verify/AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", "Attestation inconnue", status=404)

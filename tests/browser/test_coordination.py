@@ -196,7 +196,7 @@ def test_csv_import_reports_each_bad_line(page, create_user, sign_in, unique_ema
     page.get_by_role("button", name="Importer").click()
     expect(page.get_by_role("heading", name="Résultat")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="créé")).to_have_text(
-        "1 créé(s), 0 mis à jour, 0 inchangé(s), 3 ligne(s) en erreur.")
+        "1 compte créé, 0 mis à jour, 0 inchangé, 3 lignes en erreur.")
     table = page.get_by_role("table", name="Lignes ignorées")
     rows = table.get_by_role("row")
     expect(rows).to_have_count(4)  # header + 3 lines

@@ -102,8 +102,8 @@ def test_watching_completes_seeking_does_not_and_a_reload_resumes(page, create_u
     page.reload()
     page.wait_for_function("() => document.querySelector('video').readyState >= 1")
     status = page.locator("[data-resume-status]")
-    expect(status).to_have_text(re.compile(r"^Reprise à \d+ s$"))
-    assert f"{row.position_ms // 1000} s" in status.inner_text()
+    expect(status).to_have_text(re.compile(r"^Reprise à \d+\u00a0s$"))
+    assert f"{row.position_ms // 1000}\u00a0s" in status.inner_text()
     assert abs(page.evaluate("() => document.querySelector('video').currentTime") - row.position_ms / 1000) < 1
     expect(page.locator("[data-watch-done]")).to_be_visible()
     check_a11y(page)

@@ -155,7 +155,7 @@ def take_quiz(page, app, item, *, narrow: bool = False) -> None:
     here(page, f"{item.title} : relire mes réponses", narrow=narrow)
     page.wait_for_function("() => document.activeElement.tagName === 'H1'")  # quiz.js
     total = len(on_page)
-    expect(page.get_by_text(f"Vous avez répondu à {total} question(s) sur {total}")).to_be_visible()
+    expect(page.get_by_text(f"Vous avez répondu à {total} questions sur {total}")).to_be_visible()
     expect(page.get_by_text("Sans réponse")).to_have_count(0)
     press(page, "BUTTON", "Envoyer mes réponses")
 

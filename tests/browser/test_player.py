@@ -11,11 +11,12 @@ import pytest
 from playwright.sync_api import expect
 
 from lms.authoring import services as authoring
-from lms.authoring.importer import import_course
+from lms.authoring.services.importer import import_course
 from lms.core.db import commit
 from tests import factories
 from tests.browser.a11y import check_a11y
 from tests.browser.helpers import visit
+from tests.browser.sample_course import prepare_films
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -47,6 +48,7 @@ def sample_course(live_server, tmp_path_factory):
         coordinator = factories.coordinator(email="coordination.echantillon@navigateur.example.org")
         course = import_course(folder).course
         commit()
+        prepare_films(course)
         authoring.publish_course(coordinator, course)
         commit()
         module = next(m for m in course.modules if m.key == "sante-mentale")

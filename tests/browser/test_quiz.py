@@ -72,7 +72,7 @@ def test_a_learner_answers_a_quiz_with_the_keyboard_only(page, create_user, sign
     page.goto(quiz_course.path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Quiz : idées reçues")
     expect(page.get_by_text("Quiz noté : l'élément est validé")).to_be_visible()
-    expect(page.get_by_text("0 utilisée(s) sur 3 ; il en reste 3")).to_be_visible()
+    expect(page.get_by_text("0 utilisée sur 3 ; il en reste 3")).to_be_visible()
     check_a11y(page)
     tab_to_button(page, "Commencer")
     page.keyboard.press("Enter")
@@ -93,7 +93,7 @@ def test_a_learner_answers_a_quiz_with_the_keyboard_only(page, create_user, sign
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Quiz : idées reçues : relire mes réponses")
     page.wait_for_function("() => document.activeElement.tagName === 'H1'")  # quiz.js, after the redirect
-    expect(page.get_by_text("Vous avez répondu à 3 question(s) sur 3")).to_be_visible()
+    expect(page.get_by_text("Vous avez répondu à 3 questions sur 3")).to_be_visible()
     check_a11y(page)
     # The link back to a question lands on it, with its answer kept.
     tab_to(page, lambda a: a["tag"] == "A" and a["text"] == "Modifier la réponse à la question 3")
@@ -146,7 +146,7 @@ def test_quiz_pages_pass_axe_at_320_px(new_context, create_user, sign_in, quiz_c
     page.get_by_role("button", name="Envoyer mes réponses").click()
     here("Quiz : idées reçues : résultats")
     expect(page.locator(".quiz-outcome[role=status]")).to_contain_text("Pas encore réussi.")
-    expect(page.get_by_role("button", name="Réessayer (il reste 2 tentative(s))")).to_be_visible()
+    expect(page.get_by_role("button", name="Réessayer (il reste 2 tentatives)")).to_be_visible()
     page.goto(quiz_course.path)
     here("Quiz : idées reçues")
     expect(page.get_by_role("link", name="Voir les résultats de la tentative 1")).to_be_visible()

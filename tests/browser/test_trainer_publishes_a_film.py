@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lms.authoring import videos
 from lms.core.db import commit
+from lms.videos import services as videos
 from tests.browser.a11y import check_a11y
 from tests.videotools import VTT, make_video
 

@@ -1,7 +1,7 @@
 """GET /api/v1/me/certificates and POST /api/v1/certificates/{code}/revoke."""
 from lms.certificates import services
 from lms.core.db import commit
-from tests.certificates.helpers import completed_course
+from tests.certificates.helpers import completed_course, issued_certificate
 from tests.conftest import api_headers
 
 
@@ -29,9 +29,7 @@ def test_my_certificates_list(app, client, make, outbox):
 
 def test_revoke(app, client, make, outbox):
     learner = make.learner(full_name="Hélène Dupré")
-    _course, completion = completed_course(learner)
-    certificate = services.issue_certificate(completion.id)
-    commit()
+    certificate = issued_certificate(learner)
     path = f"/api/v1/certificates/{certificate.display_code}/revoke"
     coordinator = api_headers(app, make.coordinator())
     assert client.post(path, json={"reason": "Erreur"}, headers=api_headers(app, learner)).status_code == 403

@@ -3,7 +3,7 @@ from lms.certificates import services
 from lms.certificates.models import Certificate
 from lms.core.db import commit
 from lms.extensions import db
-from tests.certificates.helpers import completed_course, pdf_text
+from tests.certificates.helpers import issued_certificate, pdf_text
 from tests.conftest import login_as, post_form
 
 JSON = {"Accept": "application/json"}
@@ -11,10 +11,7 @@ JSON = {"Accept": "application/json"}
 
 def issued(make, full_name="Hélène Dupré", **kwargs):
     learner = make.learner(full_name=full_name)
-    _course, completion = completed_course(learner, **kwargs)
-    certificate = services.issue_certificate(completion.id)
-    commit()
-    return learner, certificate
+    return learner, issued_certificate(learner, **kwargs)
 
 
 def test_verify_valid_then_revoked_html_and_json(client, make, outbox):
@@ -22,6 +19,7 @@ def test_verify_valid_then_revoked_html_and_json(client, make, outbox):
     page = client.get(f"/verify/{certificate.display_code}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Attestation valide" in html
+    assert '<p class="notice notice-valid" role="status"><strong>Attestation valide.' in html  # green, not a warning
     assert "Hélène Dupré" in html and "Premiers repères en santé mentale" in html
     assert learner.email not in html  # minimal personal data
     assert page.headers["Cache-Control"] == "no-cache"

@@ -1,16 +1,23 @@
 """Issuing, the frozen snapshot, the PDF, revocation, the outbox trigger and email, GDPR."""
+import re
+from pathlib import Path
+
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from lms.auth import services as accounts
 from lms.certificates import services
 from lms.certificates.models import Certificate, group_code, new_code, normalise_code
+from lms.certificates.services.document import build
+from lms.certificates.services.pdf import render_pdf
 from lms.core import outbox as core_outbox
-from lms.core import privacy
 from lms.core.db import commit
 from lms.core.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
-from tests.certificates.helpers import OBJECTIVES, completed_course, pdf_text
+from tests.certificates.helpers import OBJECTIVES, completed_course, issued_certificate, pdf_page_sizes, pdf_text
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_codes_are_unguessable_and_read_back_in_any_style():
@@ -105,6 +112,34 @@ def test_pdf_says_who_what_how_long_and_its_number(make, outbox):
     assert "post-test" not in text and "RÉVOQUÉE" not in text
 
 
+def test_the_pdf_is_one_a4_page_even_with_the_longest_name_title_and_the_sample_objectives(make, outbox):
+    objectives = yaml.safe_load((ROOT / "courses/sensibilisation-sante-mentale/course.yaml").read_text())["objectives"]
+    name = ("Marie-Christine Anne-Sophie de La Tour d'Auvergne-Lauraguais " * 4)[:200]
+    title = ("Sensibilisation à la santé mentale, premiers secours psychologiques et orientation " * 3)[:200]
+    learner = make.learner(full_name=name, organisation=("Centre communal d'action sociale de Metz " * 5)[:200])
+    _course, completion = completed_course(learner, title=title, post_test=True, objectives=objectives)
+    certificate = services.issue_certificate(completion.id)
+    data = services.pdf_bytes(certificate)
+    assert pdf_page_sizes(data) == [(210, 297)]
+    text = pdf_text(data)
+    for expected in (objectives[0], objectives[-1], certificate.display_code, "85 / 100"):
+        assert " ".join(expected.split()) in text, expected
+    certificate = services.revoke_certificate(make.coordinator(), certificate.code, "Erreur de saisie")
+    assert pdf_page_sizes(services.pdf_bytes(certificate)) == [(210, 297)]
+
+
+def test_the_pdf_stays_on_one_page_with_fifty_long_objectives_and_counts_those_left_out():
+    long_line = "repérer les signes d'une souffrance psychique et orienter vers les ressources du territoire " * 5
+    snapshot = {"holder_name": "Jean-Noël Œuvray", "course_title": "Santé mentale", "issuer_name": "CLSM de Metz",
+                "objectives": [f"Objectif {n} : {long_line}" for n in range(1, 51)], "duration_minutes": 120}
+    data = render_pdf(build(snapshot, code="ABCD-EFGH-IJKL-MNOP-QRST-UVWX", verify_url="http://localhost/verify/x"))
+    assert pdf_page_sizes(data) == [(210, 297)]
+    text = pdf_text(data)
+    assert "Objectif 1 :" in text and "Objectif 50 :" not in text
+    assert re.search(r"… et \d+ autres objectifs \(liste complète dans la version en ligne\)", text)
+    assert "ABCD-EFGH-IJKL-MNOP-QRST-UVWX" in text
+
+
 def test_post_test_result_only_when_the_course_has_one(make, outbox):
     learner = make.learner()
     _course, without = completed_course(learner, title="Sans évaluation")
@@ -164,10 +199,7 @@ def test_listing_for_a_user(make, outbox):
 def test_gdpr_export_and_erasure_keep_the_evidence_without_the_name(make, outbox):
     learner = make.learner(full_name="Hélène Dupré", organisation="CCAS de Metz")
     make.coordinator()
-    _course, completion = completed_course(learner, title="Premiers repères")
-    certificate = services.issue_certificate(completion.id)
-    commit()
-    assert "certificates" in privacy.export_sections
+    certificate = issued_certificate(learner, title="Premiers repères")
     exported = accounts.export_user_data(learner)["certificates"]
     assert exported[0]["code"] == certificate.display_code and exported[0]["content"]["holder_name"] == "Hélène Dupré"
 

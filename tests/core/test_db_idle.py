@@ -1,5 +1,5 @@
 """A web worker whose database connections sat idle in the pool serves its next requests as any other: every
-fast path that runs in AUTOCOMMIT on PostgreSQL (lms.core.db.plain_statements, the ``reads_only`` pages) gets
+fast path that runs in AUTOCOMMIT on PostgreSQL (lms.core.statements.plain_statements, the ``reads_only`` pages) gets
 a connection outside any transaction, as the pool's check found it (it once left it inside one: every first
 course page, beacon or quiz answer after ten quiet seconds answered 500)."""
 import time
@@ -17,7 +17,7 @@ from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
 from tests import factories
-from tests.conftest import FreshGlobalsClient, api_headers, csrf_token, login_as
+from tests.conftest import FreshGlobalsClient, api_headers, csrf_token, signed_in_browser
 from tests.learningtools import quiz_spec, wrong_answers
 from tests.videotools import ready_video
 
@@ -87,7 +87,7 @@ def test_after_idling_every_fast_path_and_reads_only_page_answers(app, idle_pool
     with app.app_context():
         learner = db.session.get(User, ids.learner)
         headers = api_headers(app, learner)
-        browser = login_as(FreshGlobalsClient(app, app.response_class), learner)
+        browser = signed_in_browser(app, learner)
         db.session.remove()
     api = FreshGlobalsClient(app, app.response_class, use_cookies=False)
     browser_headers = {"X-CSRFToken": csrf_token(browser, "/compte")}

@@ -3,11 +3,7 @@ everything they show (locale, role, page), while what is personal (the CSRF toke
 import re
 
 from lms.core.cache import ContentCache
-from tests.conftest import CSRF_RE, FreshGlobalsClient, login_as, post_form
-
-
-def signed_in(app, user):
-    return login_as(FreshGlobalsClient(app, app.response_class), user)
+from tests.conftest import CSRF_RE, post_form, signed_in_browser
 
 
 def nav_of(html: str) -> str:
@@ -15,7 +11,7 @@ def nav_of(html: str) -> str:
 
 
 def test_the_navigation_follows_the_role_and_the_page(app, make):
-    coordinator, learner = signed_in(app, make.coordinator()), signed_in(app, make.learner())
+    coordinator, learner = signed_in_browser(app, make.coordinator()), signed_in_browser(app, make.learner())
     for _ in range(2):  # the second time from the cache
         staff = nav_of(coordinator.get("/formations").get_data(as_text=True))
         mine = nav_of(learner.get("/formations").get_data(as_text=True))
@@ -27,7 +23,7 @@ def test_the_navigation_follows_the_role_and_the_page(app, make):
 
 
 def test_each_session_keeps_its_own_csrf_token_in_the_cached_layout(app, make):
-    first, second = signed_in(app, make.learner()), signed_in(app, make.learner())
+    first, second = signed_in_browser(app, make.learner()), signed_in_browser(app, make.learner())
     tokens = [CSRF_RE.findall(client.get("/formations").get_data(as_text=True)) for client in (first, second, first)]
     assert tokens[0] and tokens[1] and set(tokens[0]).isdisjoint(tokens[1])
     assert post_form(first, "/deconnexion", token_from="/formations").status_code == 302

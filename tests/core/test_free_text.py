@@ -15,8 +15,9 @@ from lms.core.db import commit
 from lms.core.inputs import INVISIBLE, TextRefused, clean_text
 from lms.extensions import db
 from tests.api.test_courses_api import QUIZ
-from tests.certificates.helpers import completed_course, pdf_text
-from tests.conftest import api_headers, login_as, post_form
+from tests.certificates.helpers import issued_certificate, pdf_text
+from tests.conftest import api_headers, fields_of, login_as, post_form
+from tests.videotools import stored_video
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
 BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f",
@@ -28,11 +29,6 @@ MARKDOWN = "## Repères\n\n- l'écoute\tactive\r\n- « orienter » vers le CMP\n
 def register(client, **body):
     return client.post("/api/v1/auth/register", json={
         "email": "jeanne@example.org", "password": "un mot de passe long", "full_name": "Jeanne Dupont", **body})
-
-
-def fields_of(response) -> dict:
-    assert response.status_code == 422, response.get_data(as_text=True)[:300]
-    return response.get_json()["error"]["fields"]
 
 
 def text_of(response) -> str:
@@ -87,44 +83,39 @@ def test_users_refuses_control_characters_naming_each_field(app, client, make):
     assert set(fields_of(response)) == {"full_name", "organisation"}
 
 
-@pytest.fixture
-def trainer(app, make):
-    return api_headers(app, make.trainer())
-
-
-def test_courses_modules_and_items_refuse_nul_and_keep_markdown(client, trainer):
-    assert "title" in fields_of(client.post("/api/v1/courses", json={"title": "Santé\x00"}, headers=trainer))
-    response = client.post("/api/v1/courses", headers=trainer, json={
+def test_courses_modules_and_items_refuse_nul_and_keep_markdown(client, trainer_headers):
+    assert "title" in fields_of(client.post("/api/v1/courses", json={"title": "Santé\x00"}, headers=trainer_headers))
+    response = client.post("/api/v1/courses", headers=trainer_headers, json={
         "title": f"Santé mentale{RLO}", "summary": MARKDOWN, "objectives": ["Repérer", "Orienter\x00"]})
     assert set(fields_of(response)) == {"objectives[1]"}
-    response = client.post("/api/v1/courses", json={"title": f"Santé {RLO}mentale", "summary": MARKDOWN}, headers=trainer)
+    response = client.post("/api/v1/courses", json={"title": f"Santé {RLO}mentale", "summary": MARKDOWN}, headers=trainer_headers)
     assert response.status_code == 201
     course = db.session.get(Course, response.json["id"])
     assert course.title == "Santé mentale" and course.summary == MARKDOWN.strip()
 
     modules = f"/api/v1/courses/{course.id}/modules"
-    assert "title" in fields_of(client.post(modules, json={"title": "Module\x07"}, headers=trainer))
-    module_id = client.post(modules, json={"title": "Module 1"}, headers=trainer).json["id"]
+    assert "title" in fields_of(client.post(modules, json={"title": "Module\x07"}, headers=trainer_headers))
+    module_id = client.post(modules, json={"title": "Module 1"}, headers=trainer_headers).json["id"]
 
     items = f"/api/v1/modules/{module_id}/items"
-    response = client.post(items, headers=trainer, json={"kind": "text", "title": "Lire", "body_markdown": "Texte\x00"})
+    response = client.post(items, headers=trainer_headers, json={"kind": "text", "title": "Lire", "body_markdown": "Texte\x00"})
     assert set(fields_of(response)) == {"body_markdown"}
-    response = client.post(items, headers=trainer, json={"kind": "text", "title": "Lire", "body_markdown": MARKDOWN})
+    response = client.post(items, headers=trainer_headers, json={"kind": "text", "title": "Lire", "body_markdown": MARKDOWN})
     assert response.status_code == 201 and db.session.get(Item, response.json["id"]).body_markdown == MARKDOWN
 
 
-def test_quiz_text_is_checked_at_every_depth(client, trainer):
-    course_id = client.post("/api/v1/courses", json={"title": "Quiz"}, headers=trainer).json["id"]
-    module_id = client.post(f"/api/v1/courses/{course_id}/modules", json={"title": "M"}, headers=trainer).json["id"]
+def test_quiz_text_is_checked_at_every_depth(client, trainer_headers):
+    course_id = client.post("/api/v1/courses", json={"title": "Quiz"}, headers=trainer_headers).json["id"]
+    module_id = client.post(f"/api/v1/courses/{course_id}/modules", json={"title": "M"}, headers=trainer_headers).json["id"]
     quiz = {**QUIZ, "questions": [dict(QUIZ["questions"][0], prompt="Une personne\x00 sur cinq ?",
                                        explanation=f"Oui{RLO}.\n\tAu cours de la vie.")]}
     quiz["questions"][0]["choices"] = [{"text": "Vrai\x1b", "correct": True}, {"text": "Faux", "correct": False}]
-    response = client.post(f"/api/v1/modules/{module_id}/items", headers=trainer,
+    response = client.post(f"/api/v1/modules/{module_id}/items", headers=trainer_headers,
                            json={"kind": "quiz", "title": "Quiz", "quiz": quiz})
     assert set(fields_of(response)) == {"quiz.questions[0].prompt", "quiz.questions[0].choices[0].text"}
     quiz["questions"][0].update(prompt="Une personne sur cinq ?")
     quiz["questions"][0]["choices"][0]["text"] = "Vrai"
-    response = client.post(f"/api/v1/modules/{module_id}/items", headers=trainer,
+    response = client.post(f"/api/v1/modules/{module_id}/items", headers=trainer_headers,
                            json={"kind": "quiz", "title": "Quiz", "quiz": quiz})
     assert response.status_code == 201
     question = db.session.get(Item, response.json["id"]).quiz.questions[0]
@@ -132,9 +123,7 @@ def test_quiz_text_is_checked_at_every_depth(client, trainer):
 
 
 def test_revocation_reason_refuses_nul(app, client, make, outbox):
-    _course, completion = completed_course(make.learner())
-    certificate = certificates.issue_certificate(completion.id)
-    commit()
+    certificate = issued_certificate(make.learner())
     response = client.post(f"/api/v1/certificates/{certificate.code}/revoke", json={"reason": "Erreur\x00"},
                            headers=api_headers(app, make.coordinator()))
     assert set(fields_of(response)) == {"reason"}
@@ -152,9 +141,7 @@ def test_csv_import_reports_the_cell(app, client, make, outbox):
 
 
 def test_transcripts_refuse_nul_and_keep_their_lines(app, client, make):
-    from tests.api.test_courses_api import ready_video
-
-    headers, video_id = api_headers(app, make.coordinator()), ready_video()  # no owner: the coordinator's
+    headers, video_id = api_headers(app, make.coordinator()), stored_video().id  # no owner: the coordinator's
     path = f"/api/v1/videos/{video_id}/transcript"
     response = client.put(path, data=b"Bonjour\x00", content_type="text/plain", headers=headers)
     assert set(fields_of(response)) == {"body"}
@@ -163,9 +150,7 @@ def test_transcripts_refuse_nul_and_keep_their_lines(app, client, make):
 
 
 def test_captions_refuse_control_characters(app, client, make):
-    from tests.api.test_courses_api import ready_video
-
-    headers, video_id = api_headers(app, make.coordinator()), ready_video(captions=False)  # no owner: the coordinator's
+    headers, video_id = api_headers(app, make.coordinator()), stored_video(captions=False).id  # no owner: the coordinator's
     vtt = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nBonjour\x1b et bienvenue.\n"
     response = client.post(f"/api/v1/videos/{video_id}/captions?lang=fr", data=vtt.encode(), content_type="text/vtt",
                            headers=headers)
@@ -230,8 +215,8 @@ def test_every_form_reads_its_text_through_the_cleaner():
 
     import lms.auth.forms
     import lms.authoring.forms
-    import lms.authoring.video_forms
     import lms.certificates.forms
+    import lms.videos.forms
     from lms.core import forms
 
     def subclasses(cls):
@@ -241,7 +226,7 @@ def test_every_form_reads_its_text_through_the_cleaner():
 
     app_forms = [cls for cls in subclasses(PlainForm) if cls.__module__.startswith("lms.")]
     assert {cls.__module__ for cls in app_forms} >= {
-        lms.auth.forms.__name__, lms.authoring.forms.__name__, lms.authoring.video_forms.__name__,
+        lms.auth.forms.__name__, lms.authoring.forms.__name__, lms.videos.forms.__name__,
         lms.certificates.forms.__name__}
     assert [cls.__name__ for cls in app_forms if not issubclass(cls, forms.Form | forms.Subform)] == []
 
@@ -251,17 +236,13 @@ def test_every_form_reads_its_text_through_the_cleaner():
 def test_a_name_registered_with_an_override_never_reverses_on_the_certificate(app, client, outbox):
     assert register(client, full_name=f"Jeanne {RLO}tnopuD").status_code == 201
     learner = db.session.scalar(select(User).where(User.email == "jeanne@example.org"))
-    _course, completion = completed_course(learner, title=f"Repérer{RLO} et orienter")
-    certificate = certificates.issue_certificate(completion.id)
-    commit()
+    certificate = issued_certificate(learner, title=f"Repérer{RLO} et orienter")
     assert_no_override(client, certificate, "Jeanne tnopuD")
 
 
 def test_a_name_stored_before_the_rule_never_reverses_on_the_certificate(client, make, outbox):
     learner = make.learner(full_name=f"Jeanne {RLO}tnopuD\u2066")  # written straight to the table
-    _course, completion = completed_course(learner)
-    certificate = certificates.issue_certificate(completion.id)
-    commit()
+    certificate = issued_certificate(learner)
     assert_no_override(client, certificate, "Jeanne tnopuD")
 
 

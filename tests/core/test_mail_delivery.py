@@ -27,6 +27,7 @@ from lms.core.outbox import (
     release_stale_claims,
 )
 from lms.extensions import db
+from tests.conftest import run_due_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,18 +45,21 @@ def write_email(to: str = "alice@example.org", key: str | None = None, subject: 
     )
 
 
+def left_waiting(app) -> OutboxMessage:
+    """An email committed while no SMTP server was set (kept pending, not sent); the server is back afterwards."""
+    app.config["SMTP_HOST"] = None
+    written = write_email()
+    commit()
+    app.config["SMTP_HOST"] = "127.0.0.1"
+    return written
+
+
 def row(message_id: int) -> OutboxMessage:
     return db.session.get(OutboxMessage, message_id, populate_existing=True)
 
 
 def suppressed(email: str) -> bool:
     return db.session.scalar(select(MailSuppression.id).where(MailSuppression.email == email)) is not None
-
-
-def run_due(app) -> str:
-    result = app.test_cli_runner().invoke(args=["jobs", "run-due"])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 # -- the happy path and the unit of work ------------------------------------------------
@@ -134,14 +138,14 @@ def test_without_smtp_host_mail_waits_and_run_due_sends_it_later(app, outbox, sc
     written = write_email()
     commit()
     assert row(written.id).status == PENDING
-    assert "mail_due=1" in run_due(app) and row(written.id).status == PENDING  # still no server
+    assert "mail_due=1" in run_due_command(app) and row(written.id).status == PENDING  # still no server
 
     app.config["SMTP_HOST"] = "127.0.0.1"
-    output = run_due(app)
+    output = run_due_command(app)
     assert "mail_due=1" in output and "mail_sent=1" in output
     assert row(written.id).status == SENT and row(written.id).attempts == 1
     assert scripted_smtp.pop(to="alice@example.org")["Message-ID"] == row(written.id).message_id
-    assert "mail_due=0" in run_due(app)
+    assert "mail_due=0" in run_due_command(app)
 
 
 # -- failures ---------------------------------------------------------------------------
@@ -156,9 +160,9 @@ def test_temporary_failure_is_retried_after_the_backoff(app, scripted_smtp, outb
     assert as_utc(message.next_attempt_at) > utcnow()
     assert scripted_smtp.messages == []
 
-    assert "mail_due=0" in run_due(app)  # not due yet: nothing sent
+    assert "mail_due=0" in run_due_command(app)  # not due yet: nothing sent
     clock.advance(to=message.next_attempt_at)
-    assert "mail_sent=1" in run_due(app)
+    assert "mail_sent=1" in run_due_command(app)
     message = row(written.id)
     assert (message.status, message.attempts, message.last_error) == (SENT, 2, None)
     assert scripted_smtp.pop(to="alice@example.org")
@@ -194,7 +198,7 @@ def test_permanent_refusal_fails_and_suppresses_the_address(app, scripted_smtp, 
     later = write_email(to="nobody@example.org")
     commit()
     assert row(later.id).status == SUPPRESSED
-    assert "mail_due=0" in run_due(app)
+    assert "mail_due=0" in run_due_command(app)
     assert scripted_smtp.messages == [] and scripted_smtp.conversations == 1
 
 
@@ -204,7 +208,7 @@ def test_messages_already_waiting_for_a_suppressed_address_are_not_sent(app, scr
     commit()
     app.config["SMTP_HOST"] = "127.0.0.1"
     scripted_smtp.always(rcpt="550 5.1.1 Mailbox unavailable")
-    assert "mail_sent=0" in run_due(app)
+    assert "mail_sent=0" in run_due_command(app)
     assert (row(first.id).status, row(second.id).status) == (FAILED, SUPPRESSED)
     assert scripted_smtp.conversations == 1
 
@@ -251,32 +255,26 @@ def test_erasure_while_a_message_is_being_sent_stops_any_retry(app, scripted_smt
     commit()
     message = row(written.id)
     assert (message.status, message.recipient, message.body_text) == (FAILED, "effacé", "")
-    assert "mail_due=0" in run_due(app) and scripted_smtp.conversations == 0
+    assert "mail_due=0" in run_due_command(app) and scripted_smtp.conversations == 0
 
 
 # -- claims and the lease ----------------------------------------------------------------
 
 def test_a_claimed_message_is_not_sent_by_anyone_else(app, scripted_smtp, outbox):
-    app.config["SMTP_HOST"] = None
-    written = write_email()
-    commit()
-    app.config["SMTP_HOST"] = "127.0.0.1"
+    written = left_waiting(app)
     assert mail.claim(written.id) is not None  # another worker has it
     assert mail.deliver(written.id) == mail.SKIPPED
-    assert "mail_due=0" in run_due(app)
+    assert "mail_due=0" in run_due_command(app)
     assert scripted_smtp.messages == []
 
 
 def test_a_stale_claim_is_released_after_the_lease_and_sent_with_the_same_message_id(app, scripted_smtp, outbox, clock):
-    app.config["SMTP_HOST"] = None
-    written = write_email()
-    commit()
-    app.config["SMTP_HOST"] = "127.0.0.1"
+    written = left_waiting(app)
     assert mail.claim(written.id)  # a worker that died right after its claim
     clock.advance(app.config["MAIL_SENDING_LEASE_SECONDS"] - 5)
-    assert "released_claims=0" in run_due(app) and row(written.id).status == SENDING
+    assert "released_claims=0" in run_due_command(app) and row(written.id).status == SENDING
     clock.advance(10)
-    output = run_due(app)
+    output = run_due_command(app)
     assert "released_claims=1" in output and "mail_sent=1" in output
     assert row(written.id).status == SENT and row(written.id).attempts == 2
     assert scripted_smtp.pop(to="alice@example.org")["Message-ID"] == row(written.id).message_id
@@ -303,15 +301,12 @@ def test_a_send_slower_than_the_lease_is_recorded_sent_and_not_resent(app, scrip
     commit()
     assert row(written.id).status == SENT
     monkeypatch.undo()
-    assert "mail_due=0" in run_due(app)
+    assert "mail_due=0" in run_due_command(app)
     assert scripted_smtp.pop(to="alice@example.org") and scripted_smtp.conversations == 1
 
 
 def test_a_message_whose_worker_dies_at_every_attempt_ends_failed(app, outbox, clock, scripted_smtp):
-    app.config["SMTP_HOST"] = None
-    written = write_email()
-    commit()
-    app.config["SMTP_HOST"] = "127.0.0.1"
+    written = left_waiting(app)
     maximum = app.config["MAIL_MAX_ATTEMPTS"]
     for attempt in range(1, maximum + 1):
         assert mail.claim(written.id)  # ... and the worker is killed before it sends

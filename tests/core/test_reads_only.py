@@ -7,7 +7,8 @@ from sqlalchemy import bindparam, delete, insert, select, update
 
 from lms.auth.models import Organisation
 from lms.core.clock import utcnow
-from lms.core.db import commit, plain_statements, start_unit_of_work
+from lms.core.db import commit, start_unit_of_work
+from lms.core.statements import plain_statements
 from lms.extensions import db
 
 
@@ -36,7 +37,7 @@ def test_the_course_page_reads_without_a_transaction_on_postgresql_only(app):
 
 @pytest.mark.no_transaction
 def test_plain_statements_commit_each_statement_and_leave_the_session_alone(app):
-    """The steady beacon's and answer's mode (lms.core.db.plain_statements). On PostgreSQL: a pooled
+    """The steady beacon's and answer's mode (lms.core.statements.plain_statements). On PostgreSQL: a pooled
     connection of their own, each statement committed at once (another connection sees it), the request's
     session untouched, and the connection back in the pool in its default mode. On SQLite: the session's
     own transaction, committed with the request."""

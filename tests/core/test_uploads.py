@@ -12,19 +12,15 @@ from pathlib import Path
 import pytest
 import werkzeug.wrappers.request
 
-from lms.authoring.models import Video
 from lms.core import storage, uploads
 from lms.extensions import db
-from tests.conftest import api_headers, csrf_token, login_as
+from lms.videos.models import Video
+from tests.conftest import csrf_token, login_as, media_files
 from tests.videotools import VTT, ready_video
 
 BOUNDARY = "----lms-test-upload-9f1c"
 MB = 1024 * 1024
 MP4_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
-
-
-def media_files(app) -> set[Path]:
-    return {p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()}
 
 
 def multipart(fields: dict[str, str], content: bytes, name: str = "film.mp4") -> bytes:
@@ -71,11 +67,6 @@ def watched(app, tmp_path, monkeypatch):
 
     monkeypatch.setattr(uploads.RequestUpload, "__init__", counting)
     return Watch()
-
-
-@pytest.fixture
-def trainer_headers(app, make):
-    return api_headers(app, make.trainer())
 
 
 @pytest.fixture
@@ -155,7 +146,7 @@ def test_no_csrf_token_or_an_error_in_the_view_leaves_nothing(app, client, train
                                                              monkeypatch):
     response = post(client, "/edition/videos", multipart({"title": "Sans jeton"}, MP4_HEAD + bytes(MB)))
     assert response.status_code == 400 and db.session.query(Video).count() == 0
-    monkeypatch.setattr("lms.authoring.videos.sniff_container", lambda head: 1 / 0)
+    monkeypatch.setattr("lms.videos.services.library.sniff_container", lambda head: 1 / 0)
     response = post(client, "/api/v1/videos", multipart({"title": "Erreur"}, MP4_HEAD + bytes(MB)),
                     headers=trainer_headers)
     assert response.status_code == 500

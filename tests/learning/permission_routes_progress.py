@@ -1,6 +1,6 @@
 """Permission matrix entries of progress and quizzes (see tests/test_permissions.py)."""
 from lms.authoring.models import QUIZ, Item
-from lms.authoring.quizzes import build_quiz, validate_quiz
+from lms.authoring.services import build_quiz, validate_quiz
 from lms.core.db import commit
 from lms.extensions import db
 from tests.learningtools import quiz_spec

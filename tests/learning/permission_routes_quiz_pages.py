@@ -5,10 +5,10 @@ person (learner, trainer or coordinator) gets 404 on them, as if they did not ex
 Starting an attempt is open to everyone signed in (302 to the answer page).
 """
 from lms.authoring.models import QUIZ, Item
-from lms.authoring.quizzes import build_quiz, validate_quiz
+from lms.authoring.services import build_quiz, validate_quiz
 from lms.core.db import commit
 from lms.extensions import db
-from lms.learning import quizzes
+from lms.learning.services import quizzes
 from tests.learningtools import quiz_spec, right_answers
 from tests.permission_matrix import ANON, OWNER, everyone, signed_in
 

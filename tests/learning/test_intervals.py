@@ -1,8 +1,8 @@
-"""Properties of the watched-interval union (lms.learning.intervals)."""
+"""Properties of the watched-interval union (lms.learning.services.intervals)."""
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.learning.intervals import add_watched, budget_ms, clip, merge, to_ms, total, uncovered
+from lms.learning.services.intervals import add_watched, budget_ms, clip, merge, to_ms, total, uncovered
 
 DURATION = 600_000  # a 10-minute film, in ms
 points = st.integers(min_value=-5_000, max_value=DURATION + 5_000)

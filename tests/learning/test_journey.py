@@ -10,8 +10,8 @@ from lms.authoring import services as authoring
 from lms.authoring.models import PUBLISHED
 from lms.core.db import commit
 from lms.extensions import db
-from lms.learning import progress
 from lms.learning.queries import item_progress
+from lms.learning.services import progress
 from tests.conftest import csrf_token, login_as, post_form
 from tests.videotools import course_using, ready_video
 
@@ -132,11 +132,11 @@ def test_an_item_of_another_course_and_a_draft_are_not_found(client, make, learn
     other = course_using(ready_video(make.trainer()), published=True)
     other_item = other.modules[0].items[0]
     response = send(client, small_course.course, other_item, {"position_s": 1, "watched": [[0, 1]]})
-    assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
+    assert response.status_code == 404 and response.json["error"]["code"] == "item_not_found"
 
     draft = course_using(ready_video(make.trainer()), published=False)
     response = send(client, draft, draft.modules[0].items[0], {"position_s": 1, "watched": [[0, 1]]})
-    assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
+    assert response.status_code == 404 and response.json["error"]["code"] == "item_not_found"
 
 
 def test_an_editor_previewing_a_draft_records_nothing(client, make):

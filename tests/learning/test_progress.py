@@ -8,7 +8,7 @@ from lms.core.clock import utcnow
 from lms.core.db import commit
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
-from lms.learning.progress import mark_text_read, parse_beacon, record_video_progress
+from lms.learning.services.progress import mark_text_read, parse_beacon, record_video_progress
 from tests.conftest import api_headers
 from tests.videotools import course_using, ready_video
 

@@ -13,7 +13,7 @@ from lms.core import storage
 from lms.core.db import commit
 from lms.extensions import db
 from lms.learning.models import ItemProgress, QuizAttempt
-from lms.learning.progress import record_steady_beacon, record_video_progress
+from lms.learning.services.progress import record_beacon, record_video_progress
 from tests import factories
 from tests.conftest import FreshGlobalsClient, api_headers
 from tests.learningtools import after_each_driver_statement, quiz_spec, wrong_answers
@@ -25,9 +25,8 @@ BEACONS = 20
 
 
 def views_order(user, item, position, watched):
-    """What the beacon routes do: the steady path first, the full path when it declines."""
-    if record_steady_beacon(user, item.id, {"position_s": position, "watched": watched}) is None:
-        record_video_progress(user, item, position, watched)
+    """What the beacon routes call: the steady path first, the full path when it declines."""
+    record_beacon(user, item.id, {"position_s": position, "watched": watched})
 
 
 @pytest.fixture
@@ -78,6 +77,15 @@ def the_row(app, race) -> ItemProgress:
         assert len(rows) == 1
         db.session.expunge(rows[0])
         return rows[0]
+
+
+def on_a_server(app, race) -> tuple[dict, str]:
+    """PostgreSQL only (SQLite has no server to go away): the learner's API headers and the server's address."""
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            pytest.skip("no server to go away")
+        return (api_headers(app, db.session.get(User, race.learner)),
+                db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False))
 
 
 def run_together(count: int, work) -> list[str]:
@@ -184,11 +192,8 @@ def test_a_beacon_overtaken_between_its_read_and_its_write_takes_the_locked_path
 def test_a_beacon_after_the_server_dropped_the_idle_connections_is_kept(app, race, watch_clock):
     """The server closes every pooled connection (a restart, an idle timeout) just after they were used: each
     is checked before it is lent (pool_pre_ping), so the next beacon gets a new one and is kept."""
+    headers, url = on_a_server(app, race)
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            pytest.skip("no server to go away")
-        headers = api_headers(app, db.session.get(User, race.learner))
-        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         pooled = [db.engine.raw_connection() for _ in range(3)]  # the pool holds several connections
         for connection in pooled:
             connection.close()
@@ -208,11 +213,7 @@ def test_a_beacon_whose_connection_the_server_drops_midway_fails_alone_and_the_n
         app, race, watch_clock):
     """The server closes the connection after it was checked and lent, before the steady beacon's SELECT: that
     beacon fails with a 500 and writes nothing, the pool is renewed, and the player's next beacon is kept."""
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            pytest.skip("no server to go away")
-        headers = api_headers(app, db.session.get(User, race.learner))
-        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    headers, url = on_a_server(app, race)
     prime(app, race, watch_clock)
     client = FreshGlobalsClient(app, app.response_class, use_cookies=False)
     driver_execute, dropped = psycopg.Cursor.execute, []

@@ -6,9 +6,9 @@ import pytest
 from lms.core.clock import utcnow
 from lms.core.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
-from lms.learning import completion, quizzes
 from lms.learning.models import CourseCompletion
-from lms.learning.progress import mark_text_read, record_video_progress
+from lms.learning.services import completion, quizzes
+from lms.learning.services.progress import mark_text_read, record_video_progress
 from lms.learning.signals import course_completed
 from tests.learningtools import right_answers, wrong_answers
 
@@ -142,3 +142,36 @@ def test_an_attempt_opened_by_a_quiz_page_at_the_same_moment_is_the_one_graded(m
     assert graded.id == opened.id and graded.number == 1 and graded.passed
     assert [attempt.number for attempt in quizzes.attempts(learner, quiz)] == [1]
     assert quizzes.attempts_left(learner, quiz) == 1
+
+
+def test_complete_item_marks_the_row_once_and_completes_the_course_on_the_last_required_item(make, small_course):
+    """A film watched, a text read, a quiz passed: one complete_item; the first time stays."""
+    from lms.learning.services.progress import progress_row
+
+    learner, course = make.learner(), small_course.course
+    rows = {}
+    for item in (small_course.pre, small_course.film, small_course.text, small_course.graded, small_course.post):
+        rows[item.id] = row = progress_row(learner, item)
+        first = utcnow() - timedelta(hours=1)
+        completion.complete_item(learner, row, course, first)
+        completion.complete_item(learner, row, course, utcnow())
+        assert row.completed_at == first
+    done = completion.completion_of(learner, course)
+    assert done is not None and db.session.query(CourseCompletion).filter_by(user_id=learner.id).count() == 1
+
+
+def test_the_learner_item_loader_refuses_another_courses_item_and_a_draft_but_previews_for_its_editor(make, small_course):
+    from lms.authoring.models import DRAFT
+    from lms.learning.services import learner_item
+
+    learner, film = make.learner(), small_course.film
+    assert learner_item(learner, film.id, course_id=small_course.course.id) is film
+    for course_id in (small_course.course.id + 1000,):
+        with pytest.raises(NotFound) as caught:
+            learner_item(learner, film.id, course_id=course_id)
+        assert caught.value.code == "item_not_found"
+    small_course.course.status = DRAFT
+    db.session.flush()
+    with pytest.raises(NotFound):
+        learner_item(learner, film.id)
+    assert learner_item(small_course.trainer, film.id).module.course.status == DRAFT  # its editor's preview

@@ -7,8 +7,9 @@ from sqlalchemy import delete, func, select
 
 from config import TestConfig
 from lms import create_app
+from lms.certificates import retention as certificate_evidence
 from lms.certificates import services as certificates
-from lms.certificates.document import EXPIRED_HOLDER
+from lms.certificates.services.document import EXPIRED_HOLDER
 from lms.core import storage
 from lms.core.clock import utcnow
 from lms.core.db import commit
@@ -80,7 +81,7 @@ def test_evidence_past_its_retention_goes_and_its_certificate_stays_without_its_
     login_as(client, learner)
     mine = client.get("/attestations").get_data(as_text=True)
     assert recent_certificate.display_code in mine and old_certificate.display_code not in mine
-    assert {c["code"] for c in certificates.export_certificates(learner)} == {
+    assert {c["code"] for c in certificate_evidence.export_certificates(learner)} == {
         recent_certificate.display_code, revisited_certificate.display_code}
 
     assert process_expired_evidence() == 0  # a second run finds nothing more

@@ -1,10 +1,10 @@
-"""Scoring rules (lms.learning.scoring), with Hypothesis for the edge cases."""
+"""Scoring rules (lms.learning.services.scoring), with Hypothesis for the edge cases."""
 from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.learning.scoring import SCORERS, passed, question_score, quiz_score
+from lms.learning.services.scoring import SCORERS, passed, question_score, quiz_score
 
 
 @st.composite

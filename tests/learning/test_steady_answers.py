@@ -1,4 +1,4 @@
-"""The steady quiz answer (lms.learning.steady_answers): a learner answering again through the API in three
+"""The steady quiz answer (lms.learning.services.answers.steady_answer, tried first by answer()): a learner answering again through the API in three
 statements, with exactly the outcome of the full path, and every other case left to the full path."""
 from datetime import timedelta
 
@@ -11,11 +11,13 @@ from lms.auth.services import issue_api_token
 from lms.authoring.models import DRAFT
 from lms.core.clock import utcnow
 from lms.extensions import db
-from lms.learning import quizzes, steady_answers
-from lms.learning.models import ItemProgress, QuizAttempt
-from lms.learning.steady_answers import submit_steady_answers
+from lms.learning.models import QuizAttempt
+from lms.learning.services import answers as steady_answers
+from lms.learning.services import quizzes
+from lms.learning.services.answers import answer as submit_answer
+from lms.learning.services.answers import steady_answer
 from tests.conftest import api_headers
-from tests.learningtools import right_answers, statements, wrong_answers
+from tests.learningtools import right_answers, statements, stored_progress, wrong_answers
 
 
 def answer(client, headers, quiz, answers):
@@ -25,11 +27,6 @@ def answer(client, headers, quiz, answers):
 def rows_of(user, quiz):
     return list(db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)
                                    .order_by(QuizAttempt.number).execution_options(populate_existing=True)))
-
-
-def progress_of(user, item):
-    return db.session.scalars(select(ItemProgress).where(ItemProgress.user_id == user.id, ItemProgress.item_id == item.id)
-                              .execution_options(populate_existing=True)).one()
 
 
 def test_an_answer_after_the_first_is_one_select_then_one_write(app, client, make, small_course):
@@ -64,7 +61,7 @@ def test_an_answer_after_the_first_is_one_select_then_one_write(app, client, mak
     assert [(a.number, a.score, a.passed, a.submitted) for a in attempts] == [(1, 0, False, True), (2, 0, False, True)]
     assert attempts[1].answers == wrong_answers(quiz) and attempts[1].id == body["id"]
     assert set(attempts[1].order["choices"]) == {str(q.id) for q in quiz.questions}
-    assert progress_of(learner, small_course.post).beacons == 2
+    assert stored_progress(learner, small_course.post).beacons == 2
 
 
 def test_the_answer_that_completes_the_item_goes_through_the_full_path(app, client, make, small_course):
@@ -76,7 +73,7 @@ def test_the_answer_that_completes_the_item_goes_through_the_full_path(app, clie
         assert answer(client, headers, quiz, right).get_json()["passed"] is True
     assert any("FROM course_completions" in s for s in seen)  # the full path checked the course
     assert not any("set_config" in s for s in seen)  # and its commit waits for the disk
-    assert progress_of(learner, small_course.post).completed_at is not None
+    assert stored_progress(learner, small_course.post).completed_at is not None
     with statements() as seen:  # completed already: a later answer is steady again
         assert answer(client, headers, quiz, right).get_json()["number"] == 3
     assert not any("FROM course_completions" in s for s in seen)
@@ -142,8 +139,8 @@ def choice_sets(quiz):
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 @given(data=st.data(), which=st.sampled_from(["pre", "graded", "post"]))
 def test_the_steady_path_ends_exactly_where_the_full_path_does(make, small_course, data, which):
-    """Two learners send the same answers at the same moments: one through the API's order (steady first, the
-    full path when it declines), one through the full path only. Their attempts and rows never differ."""
+    """Two learners send the same answers at the same moments: one through answer() (steady first, the full
+    path when it declines), one through the full path only. Their attempts and rows never differ."""
     item = getattr(small_course, which)
     quiz = item.quiz
     fast, full = make.learner(), make.learner()
@@ -151,15 +148,16 @@ def test_the_steady_path_ends_exactly_where_the_full_path_does(make, small_cours
     moment = utcnow()
     for answers in data.draw(st.lists(choice_sets(quiz), min_size=1, max_size=5)):
         moment += timedelta(seconds=data.draw(st.integers(1, 600)))
-        steady = submit_steady_answers(token, quiz.id, {"answers": answers}, now=moment)
-        event("steady path" if steady is not None else "full path")
         outcomes = []
         for learner in (fast, full):
             try:
-                if learner is full or steady is None:
+                if learner is full:
                     attempt = quizzes.submit_attempt(learner, quiz, answers, now=moment)
                     outcomes.append((attempt.number, attempt.score, attempt.passed))
                 else:
+                    with statements() as seen:
+                        steady = submit_answer(token, quiz.id, {"answers": answers}, now=moment)
+                    event("steady path" if len(seen) <= 3 else "full path")
                     outcomes.append((steady["number"], steady["score"], steady["passed"]))
             except Exception as exc:  # noqa: BLE001  (the same refusal on both sides)
                 outcomes.append(type(exc).__name__)
@@ -168,7 +166,7 @@ def test_the_steady_path_ends_exactly_where_the_full_path_does(make, small_cours
     attempts = [[(a.number, a.role, a.answers, a.score, a.passed, a.results, a.submitted) for a in rows_of(learner, quiz)]
                 for learner in (fast, full)]
     assert attempts[0] == attempts[1]
-    rows = [progress_of(learner, item) for learner in (fast, full)]
+    rows = [stored_progress(learner, item) for learner in (fast, full)]
     assert (rows[0].beacons, rows[0].completed_at is None) == (rows[1].beacons, rows[1].completed_at is None)
 
 
@@ -177,5 +175,31 @@ def test_bodies_it_cannot_take_are_left_to_the_full_path(make, small_course, bod
     learner, quiz = make.learner(), small_course.post.quiz
     token, _expires = issue_api_token(learner)
     quizzes.submit_attempt(learner, quiz, wrong_answers(quiz))
-    assert submit_steady_answers(token, quiz.id, body) is None
+    assert steady_answer(token, quiz.id, body) == (None, None)
     assert len(rows_of(learner, quiz)) == 1
+
+
+def test_the_answer_the_steady_path_declines_after_grading_it_is_graded_once(app, make, small_course, monkeypatch):
+    """The answer that completes the item: the steady path grades it, declines, and the full path records that
+    same graded attempt (one grading, one reply) instead of grading it again."""
+    learner, quiz = make.learner(), small_course.post.quiz
+    token, _expires = issue_api_token(learner)
+    assert submit_answer(token, quiz.id, {"answers": wrong_answers(quiz)})["number"] == 1
+    graded, grade = [], quizzes.grade_attempt
+    monkeypatch.setattr(quizzes, "grade_attempt", lambda *args: graded.append(args[1]) or grade(*args))
+    reply = submit_answer(token, quiz.id, {"answers": right_answers(quiz)})
+    assert len(graded) == 1 and reply["number"] == 2 and reply["passed"] is True and reply["attempts_left"] is None
+    assert rows_of(learner, quiz)[1].id == reply["id"] == graded[0].id
+    assert stored_progress(learner, small_course.post).completed_at is not None
+
+
+def test_the_service_checks_the_token_it_is_handed(make, small_course):
+    """answer() and record_beacon() take the raw bearer token: the API hands it over unchecked."""
+    from lms.core.errors import Unauthorized
+    from lms.learning import services
+
+    with pytest.raises(Unauthorized) as caught:
+        services.answer("forged", small_course.post.quiz.id, {"answers": {}})
+    assert caught.value.code == "invalid_token"
+    with pytest.raises(Unauthorized):
+        services.record_beacon("forged", small_course.film.id, {"position_s": 1, "watched": [[0, 1]]})

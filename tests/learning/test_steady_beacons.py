@@ -1,4 +1,4 @@
-"""The steady beacon (lms.learning.progress.record_steady_beacon): the common case in two statements, with
+"""The steady beacon (lms.learning.services.progress.steady_beacon, tried first by record_beacon): the common case in two statements, with
 exactly the outcome of the full path, and every other case left to the full path."""
 from datetime import timedelta
 
@@ -11,9 +11,9 @@ from lms.authoring.models import DRAFT
 from lms.core.clock import as_utc, utcnow
 from lms.extensions import db
 from lms.learning.models import ItemProgress
-from lms.learning.progress import get_item, progress_state, record_steady_beacon, record_video_progress
+from lms.learning.services.progress import learner_item, progress_state, record_beacon, record_video_progress
 from tests.conftest import api_headers, csrf_token, login_as
-from tests.learningtools import statements
+from tests.learningtools import statements, stored_progress
 
 COLUMNS = ("watched", "watched_ms", "duration_ms", "position_ms", "time_spent_ms", "beacons", "started_at",
            "completed_at")
@@ -122,32 +122,26 @@ step = st.tuples(st.integers(0, 90), st.lists(segment, max_size=3), st.integers(
 @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=1, max_size=14))
 def test_the_steady_path_ends_exactly_where_the_full_path_does(make, small_course, steps):
-    """Two learners send the same beacons at the same moments: one through the views' order (steady first,
-    the full path when it declines), one through the full path only. Their rows never differ, and neither
-    holds more coverage than 2 × t + 15 s, t the time since the first beacon (API.md)."""
-    item = get_item(small_course.film.id)
+    """Two learners send the same beacons at the same moments: one through record_beacon (steady first, the
+    full path when it declines), one through the full path only. Their rows never differ, and neither holds
+    more coverage than 2 × t + 15 s, t the time since the first beacon (API.md)."""
     fast, full = make.learner(), make.learner()
+    item = learner_item(full, small_course.film.id)
     moment = utcnow()
     first = moment + timedelta(seconds=steps[0][0])  # the first beacon's moment
     for wait, watched, position in steps:
         moment += timedelta(seconds=wait)
         body = {"position_s": position, "watched": watched}
-        answer = record_steady_beacon(fast, item.id, body, now=moment)
-        event("steady path" if answer is not None else "full path")
-        if answer is None:
-            answer = progress_state(record_video_progress(fast, item, position, watched, now=moment))
+        with statements() as seen:
+            answer = record_beacon(fast, item.id, body, now=moment)
+        event("steady path" if len(seen) <= 3 else "full path")
         reference = record_video_progress(full, item, position, watched, now=moment)
         db.session.flush()
         if reference.completed_at is not None:
             event("completed")
         assert answer == progress_state(reference)
-        assert columns(stored_row(fast, item)) == columns(reference)
+        assert columns(stored_progress(fast, item)) == columns(reference)
         assert reference.watched_ms <= 2 * (moment - first) / timedelta(milliseconds=1) + 15_000
-
-
-def stored_row(user, item) -> ItemProgress:
-    return db.session.scalars(select(ItemProgress).filter_by(user_id=user.id, item_id=item.id)
-                              .execution_options(populate_existing=True)).one()
 
 
 def columns(row) -> dict:

@@ -1,5 +1,5 @@
 """The wall-clock budget of video beacons (API.md "Progress and quizzes"), as properties of the rule both beacon
-paths apply (lms.learning.progress.beacon_values): honest playback, at up to double speed, with pauses,
+paths apply (lms.learning.services.progress.beacon_values): honest playback, at up to double speed, with pauses,
 resumes and seeks, counts in full; no sequence of beacons credits more than 2 × t + 15 s, t the time since the
 learner's first beacon on the film."""
 from datetime import timedelta
@@ -9,15 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lms.core.clock import utcnow
-from lms.learning import intervals
-from lms.learning.progress import beacon_values
+from lms.learning.services import intervals
+from lms.learning.services.progress import beacon_values
 
 DURATION_MS = 600_000  # a 10-minute film
 GRACE_MS = intervals.BUDGET_GRACE_S * 1000
 
 
 def new_row() -> SimpleNamespace:
-    """A progress row as the first beacon creates it (lms.learning.progress.progress_row_of)."""
+    """A progress row as the first beacon creates it (lms.learning.services.progress.progress_row_of)."""
     return SimpleNamespace(watched=[], time_spent_ms=0, beacons=0, started_at=None, last_beacon_at=None)
 
 

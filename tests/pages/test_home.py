@@ -7,7 +7,7 @@ from lms.authoring import services as authoring
 from lms.authoring.models import PUBLISHED
 from lms.certificates import services as certificates
 from lms.extensions import db
-from lms.learning import progress
+from lms.learning.services import progress
 from tests.certificates.helpers import completed_course
 from tests.conftest import login_as
 

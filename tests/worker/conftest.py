@@ -24,9 +24,9 @@ from sqlalchemy import delete, select
 from config import TestConfig
 from lms import create_app
 from lms.auth.models import ApiToken, AuditEvent, EmailToken, User
-from lms.authoring.models import Video
 from lms.core.outbox import MailSuppression, OutboxMessage, OutboxTask
 from lms.extensions import db
+from lms.videos.models import Video
 from tests.conftest import Mailbox, free_port, reset_schema
 
 ROOT = Path(__file__).resolve().parents[2]

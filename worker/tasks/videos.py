@@ -1,8 +1,8 @@
 """Thin tasks: ids in, one service call, commit."""
 from celery import shared_task
 
-from lms.authoring import videos
 from lms.core.db import commit
+from lms.videos import services as videos
 
 
 @shared_task(name=videos.PROCESS_TASK, acks_late=True)

@@ -26,8 +26,8 @@ from lms.auth.models import (
     hash_token,
     organisation_key,
 )
-from lms.auth.passwords import hash_password, needs_rehash, verify_password
 from lms.auth.permissions import require_manage_users
+from lms.auth.services.passwords import hash_password, needs_rehash, verify_password
 from lms.auth.services.sign_ins import revoke_access
 from lms.core import outbox
 from lms.core.clock import as_utc, utcnow

@@ -14,14 +14,12 @@ from lms.auth.models import (
 from lms.auth.services.gdpr import erase_user
 from lms.core import outbox
 from lms.core.clock import as_utc, utcnow
-from lms.core.jobs import due_job
 from lms.extensions import db
 
 INACTIVITY_LIMIT = timedelta(days=730)   # two years without signing in
 INACTIVITY_NOTICE = timedelta(days=30)   # the warning comes this long before erasure
 
 
-@due_job
 def process_inactive_accounts() -> int:
     """Warn learners and trainers inactive for 23 months; erase them 30 days after the warning.
 

@@ -3,7 +3,7 @@
 Services take the acting user, check what they may do, add and flush; the request commits. Positions of
 modules in a course, items in a module and questions in a quiz are dense, from 1. Callers use
 ``from lms.authoring import services`` then ``services.<verb>``; the verbs live in:
-common.py (checks, loading, lists), courses.py, quiz_editing.py, publication.py.
+common.py (checks, loading, lists), courses.py, quizzes.py (definitions and the quiz editor), publication.py.
 """
 from lms.authoring.services.common import (  # noqa: F401
     SLUG_MAX,
@@ -39,10 +39,12 @@ from lms.authoring.services.publication import (  # noqa: F401
     required_item_count,
     unpublish_course,
 )
-from lms.authoring.services.quiz_editing import (  # noqa: F401
+from lms.authoring.services.quizzes import (  # noqa: F401
     add_question,
+    build_quiz,
     move_question,
     remove_question,
     update_question,
     update_quiz_settings,
+    validate_quiz,
 )

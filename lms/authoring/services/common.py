@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms.auth.models import COORDINATOR, User
-from lms.authoring.models import PROCESSING, PUBLISHED, READY, Course, Item, Module, Question, Quiz, Video
+from lms.authoring.models import PUBLISHED, Course, Item, Module, Question, Quiz
 from lms.core.errors import Invalid, NotFound
 from lms.extensions import db
+from lms.videos.models import PROCESSING, READY, Video
 
 SLUG_MAX = 80
 TITLE_MAX = 200
@@ -157,7 +158,7 @@ def editable_courses(user: User) -> list[Course]:
 
 def usable_videos(user: User, current: Video | None = None) -> list[Video]:
     """Videos of the library a trainer may put in an item: ready or still processing (plus the current one)."""
-    from lms.authoring.permissions import can_manage_videos
+    from lms.videos.permissions import can_manage_videos
 
     if not can_manage_videos(user):
         return []

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from lms.auth.models import User
-from lms.authoring.models import FAILED, ITEM_KINDS, QUIZ, VIDEO, Course, Item, Module, Video
-from lms.authoring.permissions import can_edit_video, require_create_course, require_edit_course
-from lms.authoring.quizzes import build_quiz, validate_quiz
+from lms.authoring.models import ITEM_KINDS, QUIZ, VIDEO, Course, Item, Module
+from lms.authoring.permissions import require_create_course, require_edit_course
 from lms.authoring.services.common import (
     TITLE_MAX,
     _dense,
@@ -21,8 +20,11 @@ from lms.authoring.services.common import (
     unique_course_slug,
 )
 from lms.authoring.services.publication import keeping_publishable
+from lms.authoring.services.quizzes import build_quiz, validate_quiz
 from lms.core.errors import Invalid
 from lms.extensions import db
+from lms.videos.models import FAILED, Video
+from lms.videos.permissions import can_edit_video
 
 SUPPORT_KEYS = ("contact", "response_time", "technical", "pedagogical")
 MAX_ACTIVITIES = 50

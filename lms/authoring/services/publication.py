@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms.auth.models import User
-from lms.authoring.models import FAILED, MULTIPLE, QUIZ, READY, TEXT, VIDEO, Course, Item, Module
+from lms.authoring.models import MULTIPLE, QUIZ, TEXT, VIDEO, Course, Item, Module
 from lms.authoring.permissions import require_edit_course
 from lms.core.errors import Invalid
 from lms.extensions import db
+from lms.videos.models import FAILED, READY
 
 
 def _problem_entries(course: Course) -> list[tuple[tuple, str]]:
@@ -61,9 +62,11 @@ def _problem_entries(course: Course) -> list[tuple[tuple, str]]:
     return problems
 
 
-def publish_problems(course: Course) -> list[str]:
-    """Every reason the course cannot be published yet, in the reader's language; empty when it can."""
-    return [reason for _key, reason in _problem_entries(course)]
+def publish_problems(course: Course, *, films_in_preparation: bool = False) -> list[str]:
+    """Every reason the course cannot be published yet, in the reader's language; empty when it can.
+    ``films_in_preparation``: videos still processing are not counted (see publish_course)."""
+    return [reason for key, reason in _problem_entries(course)
+            if not (films_in_preparation and key[0] == "video_not_ready")]
 
 
 @contextmanager
@@ -92,10 +95,13 @@ def keeping_publishable(course: Course) -> Iterator[None]:
     savepoint.commit()  # releases the savepoint only; the request commits the unit of work
 
 
-def publish_course(actor: User, course: Course) -> None:
-    """Publish, or Invalid ``not_publishable`` listing every reason (fields.reasons and error.reasons)."""
+def publish_course(actor: User, course: Course, *, films_in_preparation: bool = False) -> None:
+    """Publish, or Invalid ``not_publishable`` listing every reason (fields.reasons and error.reasons).
+
+    ``films_in_preparation``: videos still processing do not hold it back (``import-course --publish``, whose
+    films the worker prepares after the import; the course page says so until they are ready)."""
     require_edit_course(actor, course)
-    problems = publish_problems(course)
+    problems = publish_problems(course, films_in_preparation=films_in_preparation)
     if problems:
         raise Invalid(_("Ce parcours ne peut pas encore être publié."), code="not_publishable",
                       fields={"reasons": " ".join(problems)}, extra={"reasons": problems})

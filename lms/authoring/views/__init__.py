@@ -1,2 +1,3 @@
-"""HTML routes of the authoring domain: courses (courses.py) and the video library (videos.py)."""
-from lms.authoring.views import courses, videos  # noqa: F401
+"""HTML routes of the authoring domain: courses (courses.py) and the quiz editor (quiz_editor.py), both over the
+helpers of common.py."""
+from lms.authoring.views import courses, quiz_editor  # noqa: F401

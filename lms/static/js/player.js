@@ -206,7 +206,7 @@
 
     function clock(seconds) {
       var total = Math.floor(seconds), m = Math.floor(total / 60), s = total % 60;
-      return m > 0 ? fill(texts.minutes, {m: m, s: s}) : fill(texts.seconds, {s: s});
+      return m > 0 ? fill(texts.minutes, {m: m, s: s < 10 ? "0" + s : s}) : fill(texts.seconds, {s: s});  // lms.core.durations
     }
 
     function resume() {
